@@ -5,7 +5,7 @@
  * - an adapter never imports another adapter;
  * - nothing but an app imports an app.
  */
-const adapters = '^packages/adapter-([^/]+)/';
+const adapters = '^packages/adapter-([^/]+)/src/';
 
 module.exports = {
   forbidden: [
@@ -35,7 +35,7 @@ module.exports = {
       name: 'only-apps-import-apps',
       comment: 'Apps are composition roots; packages must not depend on them.',
       severity: 'error',
-      from: { path: '^packages/' },
+      from: { path: '^packages/[^/]+/src/' },
       to: { path: '^apps/' },
     },
     {

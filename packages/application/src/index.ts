@@ -1,1 +1,1 @@
-export {};
+export type { UniwareClient } from './uniware-client.ts';
