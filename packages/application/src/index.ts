@@ -1,1 +1,17 @@
-export type { UniwareClient } from './uniware-client.ts';
+export * from './auth/authenticate.ts';
+export * from './auth/issue-access-token.ts';
+export * from './auth/manage-sellers.ts';
+export * from './inbound/cancel-from-uniware.ts';
+export * from './inbound/canonical-request.ts';
+export * from './keyed-mutex.ts';
+export type * from './ports/cancellation-events.ts';
+export { DEAD_LETTER_CODES } from './ports/cancellation-events.ts';
+export type * from './ports/cancellation-records.ts';
+export type * from './ports/clock.ts';
+export type * from './ports/crypto.ts';
+export type * from './ports/delivery-jobs.ts';
+export { DELIVERY_JOB_STATES } from './ports/delivery-jobs.ts';
+export type * from './ports/idempotency-keys.ts';
+export type * from './ports/order-ledger.ts';
+export type * from './ports/sellers.ts';
+export type * from './ports/uniware-client.ts';

@@ -7,6 +7,10 @@ export interface UniwareClient {
    * network failure: the domain's `classifyUniwareAnswer` decides what the answer means.
    * @param merchantId the seller's Uniware username, sent as the `merchantid` header.
    */
-  cancelOrder(merchantId: string, request: UniwareCancelRequest, signal?: AbortSignal): Promise<UniwareAnswer>;
+  cancelOrder(
+    merchantId: string,
+    request: UniwareCancelRequest,
+    signal?: AbortSignal,
+  ): Promise<UniwareAnswer>;
   close(): Promise<void>;
 }

@@ -1,0 +1,39 @@
+/** Uniware's `/authToken`: a seller's username and password buy a token for later calls. */
+import type { Clock } from '../ports/clock.ts';
+import type { Crypto } from '../ports/crypto.ts';
+import type { AccessTokens, SellerRegistry } from '../ports/sellers.ts';
+
+export type IssueAccessTokenAnswer =
+  | { readonly ok: true; readonly accessToken: string; readonly sellerId: string; readonly expiresAt: Date }
+  | { readonly ok: false; readonly code: 'INVALID_CREDENTIALS' };
+
+export interface IssueAccessTokenDeps {
+  readonly sellers: SellerRegistry;
+  readonly tokens: AccessTokens;
+  readonly crypto: Crypto;
+  readonly clock: Clock;
+  readonly tokenTtlMs: number;
+}
+
+export const issueAccessToken =
+  ({ sellers, tokens, crypto, clock, tokenTtlMs }: IssueAccessTokenDeps) =>
+  async (credentials: {
+    readonly username: string;
+    readonly password: string;
+  }): Promise<IssueAccessTokenAnswer> => {
+    const seller = await sellers.findByUsername(credentials.username);
+    // Verified even for an unknown username, so the answer takes as long either way.
+    const verified = await crypto.verifyPassword(credentials.password, seller?.passwordHash);
+    if (seller === undefined || !verified) return { ok: false, code: 'INVALID_CREDENTIALS' };
+
+    const accessToken = crypto.randomToken();
+    const issuedAt = clock.now();
+    const expiresAt = new Date(issuedAt.getTime() + tokenTtlMs);
+    await tokens.save({
+      tokenHash: crypto.digest(accessToken),
+      sellerId: seller.sellerId,
+      issuedAt,
+      expiresAt,
+    });
+    return { ok: true, accessToken, sellerId: seller.sellerId, expiresAt };
+  };

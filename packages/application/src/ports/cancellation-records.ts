@@ -1,0 +1,26 @@
+import type { CancelLine, CancellationSource, CancellationStatus, RefusalCode } from '@cancel-sync/domain';
+
+/** The history of cancellation requests: who asked what of which order, when, and what came of it. */
+export interface CancellationRecord {
+  readonly requestId: string;
+  readonly sellerId: string;
+  readonly orderId: string;
+  readonly source: CancellationSource;
+  readonly receivedAt: Date;
+  readonly idempotencyKey?: string | undefined;
+  /** Set when this request was answered from an earlier identical one and changed nothing. */
+  readonly replayOf?: string | undefined;
+  readonly status: CancellationStatus;
+  readonly lines: readonly {
+    readonly line: CancelLine;
+    readonly outcome: 'APPLIED' | RefusalCode;
+    readonly message?: string | undefined;
+  }[];
+}
+
+export interface CancellationRecords {
+  /** Idempotent on `requestId`. */
+  append(record: CancellationRecord): Promise<void>;
+  /** Oldest first. */
+  forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]>;
+}

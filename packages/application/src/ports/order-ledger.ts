@@ -1,0 +1,47 @@
+import type { CancellationResult, Order, OrderCancelled } from '@cancel-sync/domain';
+
+/** A cancellation request remembered on its order, so that a retry of it is answered, not re-applied. */
+export interface RememberedRequest {
+  readonly requestId: string;
+  /** Digest of the seller and the canonical body (or `event:<id>` for events). */
+  readonly fingerprint: string;
+  readonly idempotencyKey?: string | undefined;
+  readonly receivedAt: Date;
+  /** After this it is forgotten. */
+  readonly expiresAt: Date;
+  readonly result: CancellationResult;
+}
+
+export interface LedgerEntry {
+  readonly order: Order;
+  readonly rememberedRequests: readonly RememberedRequest[];
+}
+
+export interface LedgerWrite {
+  /** The revision the writer read; `undefined` to create the order. */
+  readonly expectedRevision: number | undefined;
+  /** The order as it is to be stored. */
+  readonly order: Order;
+  readonly remember?: RememberedRequest | undefined;
+  /** Put in the outbox by the same atomic write as the order change. */
+  readonly announce?: OrderCancelled | undefined;
+  /** Remembered requests that expired before this are dropped by the write. */
+  readonly now: Date;
+}
+
+/**
+ * The order ledger. A write is one atomic, conditional update of one order document: the order, the
+ * remembered request and the outbox entry change together or not at all.
+ */
+export interface OrderLedger {
+  find(orderId: string): Promise<LedgerEntry | undefined>;
+  /** `'conflict'` when the stored revision is not the expected one (or the order already exists). */
+  write(change: LedgerWrite): Promise<'written' | 'conflict'>;
+}
+
+/** Announcements written by the ledger and not yet published. */
+export interface Outbox {
+  /** The oldest unpublished announcements, at most `limit`. */
+  pending(limit: number): Promise<readonly OrderCancelled[]>;
+  markPublished(events: readonly Pick<OrderCancelled, 'orderId' | 'eventId'>[]): Promise<void>;
+}
