@@ -30,6 +30,7 @@ export default defineConfig({
       unit('application', 'packages/application'),
       unit('contracts', 'packages/contracts'),
       unit('adapter-http', 'packages/adapter-http'),
+      unit('adapter-crypto', 'packages/adapter-crypto'),
       unit('adapter-uniware', 'packages/adapter-uniware'),
       unit('uc-sandbox', 'apps/uc-sandbox'),
       integration('devstack', 'packages/devstack'),
