@@ -1,0 +1,16 @@
+/** The decoders and encoders of the two event contracts. */
+import { createDecoder, createEncoder, type Decoder, type Encoder } from './codec.ts';
+import { OrderCancelledV1 } from './order-cancelled.ts';
+import { OrderLifecycleV1 } from './order-lifecycle.ts';
+
+export const decodeOrderCancelled: Decoder<OrderCancelledV1> = createDecoder(OrderCancelledV1);
+export const decodeOrderLifecycle: Decoder<OrderLifecycleV1> = createDecoder(OrderLifecycleV1);
+
+export const encodeOrderCancelled: Encoder<OrderCancelledV1> = createEncoder(
+  OrderCancelledV1,
+  'order.cancelled v1 event',
+);
+export const encodeOrderLifecycle: Encoder<OrderLifecycleV1> = createEncoder(
+  OrderLifecycleV1,
+  'order.lifecycle v1 event',
+);
