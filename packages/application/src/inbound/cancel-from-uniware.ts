@@ -1,16 +1,16 @@
 /**
  * A seller cancelled in Uniware and Uniware tells us (`POST /orders/cancel`): apply what the rules
- * allow to the ledger, announce it, remember the answer so that a retry gets it back unchanged.
+ * allow to the ledger, announce it, and remember the answer so that a retry gets it back unchanged.
  */
 import {
   type CancelLine,
   type CancellationResult,
   decideCancellation,
-  type Order,
+  type LineOutcome,
   summarize,
 } from '@cancel-sync/domain';
-import { KeyedMutex } from '../keyed-mutex.ts';
-import type { CancellationRecords } from '../ports/cancellation-records.ts';
+import { type LedgerStep, LedgerWriter } from '../ledger-writer.ts';
+import type { CancellationRecord, CancellationRecords } from '../ports/cancellation-records.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Crypto } from '../ports/crypto.ts';
 import type { IdempotencyKeys } from '../ports/idempotency-keys.ts';
@@ -41,6 +41,7 @@ export interface CancelFromUniwareSettings {
   readonly idempotencyKeyTtlMs: number;
   /** Attempts of the conditional write when other instances write the same order. */
   readonly maxWriteAttempts: number;
+  /** The reason announced with the cancellation (Uniware sends none). */
   readonly reason: string;
 }
 
@@ -54,27 +55,33 @@ export interface CancelFromUniwareDeps {
   readonly settings: CancelFromUniwareSettings;
 }
 
-export class WriteConflictError extends Error {
-  override readonly name = 'WriteConflictError';
+interface Decided {
+  readonly requestId: string;
+  readonly result: CancellationResult;
+  readonly receivedAt: Date;
+  readonly replayOf?: string | undefined;
+  readonly outcomes: readonly LineOutcome[];
 }
 
 export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
-  const { ledger, records, idempotencyKeys, crypto, clock, ids, settings } = deps;
-  const writers = new KeyedMutex();
+  const { records, idempotencyKeys, crypto, clock, ids, settings } = deps;
+  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts);
 
-  const attempt = async (
-    request: CancelFromUniwareRequest,
-    fingerprint: string,
-  ): Promise<CancelFromUniwareAnswer | 'conflict'> => {
+  const decide = (request: CancelFromUniwareRequest, fingerprint: string, entry: LedgerEntry | undefined) => {
     const now = clock.now();
-    const entry = await ledger.find(request.orderId);
-    const earlier = entry === undefined ? undefined : findEarlier(entry, request, fingerprint, now);
     const requestId = ids.newId();
+    const earlier = entry === undefined ? undefined : findEarlier(entry, request, fingerprint, now);
     if (earlier !== undefined) {
-      await records.append(recordOf(request, requestId, now, earlier.result, earlier.requestId));
-      return { kind: 'answered', requestId: earlier.requestId, result: earlier.result, replayed: true };
+      return {
+        answer: {
+          requestId,
+          result: earlier.result,
+          receivedAt: now,
+          replayOf: earlier.requestId,
+          outcomes: [],
+        },
+      };
     }
-
     const decision = decideCancellation(entry?.order, {
       ...request,
       source: 'unicommerce',
@@ -82,30 +89,35 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       eventId: ids.newId(),
       at: now,
     });
-    const result = summarize(decision.outcomes);
-    const own = entry !== undefined && entry.order.sellerId === request.sellerId ? entry.order : undefined;
-    if (own !== undefined) {
-      const ttl =
-        request.idempotencyKey === undefined ? settings.duplicateWindowMs : settings.idempotencyKeyTtlMs;
-      const remember: RememberedRequest = {
-        requestId,
-        fingerprint,
-        idempotencyKey: request.idempotencyKey,
-        receivedAt: now,
-        expiresAt: new Date(now.getTime() + ttl),
-        result,
-      };
-      const written = await ledger.write({
-        expectedRevision: own.revision,
-        order: decision.order ?? nextRevision(own),
+    const answer: Decided = {
+      requestId,
+      result: summarize(decision.outcomes),
+      receivedAt: now,
+      outcomes: decision.outcomes,
+    };
+    // Another seller's order is left untouched: to this seller it does not exist.
+    if (entry === undefined || entry.order.sellerId !== request.sellerId) return { answer };
+    const ttl =
+      request.idempotencyKey === undefined ? settings.duplicateWindowMs : settings.idempotencyKeyTtlMs;
+    const remember: RememberedRequest = {
+      requestId,
+      fingerprint,
+      idempotencyKey: request.idempotencyKey,
+      receivedAt: now,
+      expiresAt: new Date(now.getTime() + ttl),
+      result: answer.result,
+    };
+    return {
+      answer,
+      write: {
+        expectedRevision: entry.order.revision,
+        // A refused request is remembered too, so the order is written with only its revision bumped.
+        order: decision.order ?? { ...entry.order, revision: entry.order.revision + 1 },
         remember,
         announce: decision.event,
         now,
-      });
-      if (written === 'conflict') return 'conflict';
-    }
-    await records.append(recordOf(request, requestId, now, result, undefined, decision.outcomes));
-    return { kind: 'answered', requestId, result, replayed: false };
+      },
+    } satisfies LedgerStep<Decided>;
   };
 
   return async (request: CancelFromUniwareRequest): Promise<CancelFromUniwareAnswer> => {
@@ -126,15 +138,14 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
         };
       }
     }
-    return writers.run(request.orderId, async () => {
-      for (let tries = 1; tries <= settings.maxWriteAttempts; tries += 1) {
-        const answer = await attempt(request, fingerprint);
-        if (answer !== 'conflict') return answer;
-      }
-      throw new WriteConflictError(
-        `order ${request.orderId} kept changing under ${settings.maxWriteAttempts} write attempts`,
-      );
-    });
+    const decided = await writer.update(request.orderId, (entry) => decide(request, fingerprint, entry));
+    await records.append(recordOf(request, decided));
+    return {
+      kind: 'answered',
+      requestId: decided.replayOf ?? decided.requestId,
+      result: decided.result,
+      replayed: decided.replayOf !== undefined,
+    };
   };
 };
 
@@ -148,33 +159,22 @@ const findEarlier = (
   entry.rememberedRequests.find(
     (earlier) =>
       earlier.expiresAt > now &&
-      (request.idempotencyKey === undefined
-        ? earlier.fingerprint === fingerprint && earlier.idempotencyKey === undefined
-        : earlier.idempotencyKey === request.idempotencyKey && earlier.fingerprint === fingerprint),
+      earlier.fingerprint === fingerprint &&
+      earlier.idempotencyKey === request.idempotencyKey,
   );
 
-/** A refused request is still remembered, so the order is written with only its revision bumped. */
-const nextRevision = (order: Order): Order => ({ ...order, revision: order.revision + 1 });
-
-const recordOf = (
-  request: CancelFromUniwareRequest,
-  requestId: string,
-  receivedAt: Date,
-  result: CancellationResult,
-  replayOf: string | undefined,
-  outcomes?: ReturnType<typeof decideCancellation>['outcomes'],
-) => ({
-  requestId,
+const recordOf = (request: CancelFromUniwareRequest, decided: Decided): CancellationRecord => ({
+  requestId: decided.requestId,
   sellerId: request.sellerId,
   orderId: request.orderId,
-  source: 'unicommerce' as const,
-  receivedAt,
+  source: 'unicommerce',
+  receivedAt: decided.receivedAt,
   idempotencyKey: request.idempotencyKey,
-  replayOf,
-  status: result.status,
-  lines: (outcomes ?? []).map((outcome) =>
+  replayOf: decided.replayOf,
+  status: decided.result.status,
+  lines: decided.outcomes.map((outcome) =>
     outcome.applied
-      ? { line: outcome.line, outcome: 'APPLIED' as const }
+      ? { line: outcome.line, outcome: 'APPLIED' }
       : { line: outcome.line, outcome: outcome.refusal.code, message: outcome.refusal.message },
   ),
 });

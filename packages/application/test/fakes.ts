@@ -1,0 +1,283 @@
+/** In-memory fakes of the ports, with the same contracts as the real adapters, for use-case tests. */
+import type { Order, OrderCancelled, UniwareAnswer, UniwareCancelRequest } from '@cancel-sync/domain';
+import type {
+  AccessToken,
+  AccessTokens,
+  CancellationEvents,
+  CancellationRecord,
+  CancellationRecords,
+  Clock,
+  Crypto,
+  DeadLetterCode,
+  DeadLetters,
+  DeliveryJob,
+  DeliveryJobState,
+  DeliveryJobs,
+  DeliveryJobUpdate,
+  IdempotencyKeys,
+  IdGenerator,
+  LedgerEntry,
+  LedgerWrite,
+  NewDeliveryJob,
+  OrderLedger,
+  Outbox,
+  Seller,
+  SellerRegistry,
+  UniwareClient,
+} from '../src/index.ts';
+
+export class ManualClock implements Clock {
+  #now: number;
+  constructor(iso = '2026-11-22T10:00:00.000Z') {
+    this.#now = Date.parse(iso);
+  }
+  now(): Date {
+    return new Date(this.#now);
+  }
+  advance(ms: number): void {
+    this.#now += ms;
+  }
+}
+
+export class SequentialIds implements IdGenerator {
+  #next = 0;
+  newId(): string {
+    this.#next += 1;
+    return `00000000-0000-4000-8000-${String(this.#next).padStart(12, '0')}`;
+  }
+}
+
+/** Readable stand-ins: a "hash" that shows what was hashed, so tests can see what is stored. */
+export class FakeCrypto implements Crypto {
+  #tokens = 0;
+  randomToken(): string {
+    this.#tokens += 1;
+    return `token-${this.#tokens}`;
+  }
+  digest(text: string): string {
+    return `digest(${text})`;
+  }
+  async hashPassword(password: string): Promise<string> {
+    return `hashed(${password})`;
+  }
+  async verifyPassword(password: string, passwordHash: string | undefined): Promise<boolean> {
+    return passwordHash === `hashed(${password})`;
+  }
+}
+
+export class InMemoryLedger implements OrderLedger, Outbox {
+  readonly entries = new Map<
+    string,
+    { order: Order; rememberedRequests: LedgerEntry['rememberedRequests']; outbox: OrderCancelled[] }
+  >();
+  readonly writes: LedgerWrite[] = [];
+  /** Called before each write is applied: lets a test change the order under the writer. */
+  beforeWrite: ((write: LedgerWrite) => void) | undefined;
+
+  async find(orderId: string): Promise<LedgerEntry | undefined> {
+    const entry = this.entries.get(orderId);
+    return entry === undefined
+      ? undefined
+      : structuredClone({ order: entry.order, rememberedRequests: entry.rememberedRequests });
+  }
+
+  async write(change: LedgerWrite): Promise<'written' | 'conflict'> {
+    this.beforeWrite?.(change);
+    const current = this.entries.get(change.order.orderId);
+    if (
+      change.expectedRevision === undefined
+        ? current !== undefined
+        : current?.order.revision !== change.expectedRevision
+    ) {
+      return 'conflict';
+    }
+    this.writes.push(change);
+    this.entries.set(change.order.orderId, {
+      order: change.order,
+      rememberedRequests: [
+        ...(current?.rememberedRequests ?? []).filter((remembered) => remembered.expiresAt >= change.now),
+        ...(change.remember === undefined ? [] : [change.remember]),
+      ],
+      outbox: [...(current?.outbox ?? []), ...(change.announce === undefined ? [] : [change.announce])],
+    });
+    return 'written';
+  }
+
+  async pending(limit: number): Promise<readonly OrderCancelled[]> {
+    return [...this.entries.values()].flatMap((entry) => entry.outbox).slice(0, limit);
+  }
+
+  async markPublished(events: readonly Pick<OrderCancelled, 'orderId' | 'eventId'>[]): Promise<void> {
+    for (const { orderId, eventId } of events) {
+      const entry = this.entries.get(orderId);
+      if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => event.eventId !== eventId);
+    }
+  }
+}
+
+export class InMemoryRecords implements CancellationRecords {
+  readonly records = new Map<string, CancellationRecord>();
+  async append(record: CancellationRecord): Promise<void> {
+    if (!this.records.has(record.requestId)) this.records.set(record.requestId, record);
+  }
+  async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
+    return [...this.records.values()].filter(
+      (record) => record.sellerId === sellerId && record.orderId === orderId,
+    );
+  }
+}
+
+export class InMemoryIdempotencyKeys implements IdempotencyKeys {
+  readonly #keys = new Map<string, { fingerprint: string; expiresAt: Date }>();
+  async claim(claim: Parameters<IdempotencyKeys['claim']>[0]) {
+    const id = `${claim.sellerId}\u0000${claim.key}`;
+    const known = this.#keys.get(id);
+    if (known !== undefined && known.expiresAt > claim.now)
+      return { firstUse: false, fingerprint: known.fingerprint };
+    this.#keys.set(id, { fingerprint: claim.fingerprint, expiresAt: claim.expiresAt });
+    return { firstUse: true, fingerprint: claim.fingerprint };
+  }
+}
+
+export class InMemorySellers implements SellerRegistry {
+  readonly sellers = new Map<string, Seller>();
+  async findByUsername(username: string) {
+    return [...this.sellers.values()].find((seller) => seller.username === username);
+  }
+  async findById(sellerId: string) {
+    return this.sellers.get(sellerId);
+  }
+  async register(seller: Seller) {
+    if (this.sellers.has(seller.sellerId) || (await this.findByUsername(seller.username)))
+      return 'taken' as const;
+    this.sellers.set(seller.sellerId, seller);
+    return 'registered' as const;
+  }
+  async changePassword(sellerId: string, passwordHash: string, at: Date) {
+    const seller = this.sellers.get(sellerId);
+    if (seller === undefined) return 'unknown' as const;
+    this.sellers.set(sellerId, { ...seller, passwordHash, passwordChangedAt: at });
+    return 'changed' as const;
+  }
+}
+
+export class InMemoryTokens implements AccessTokens {
+  readonly tokens = new Map<string, AccessToken>();
+  async save(token: AccessToken) {
+    this.tokens.set(token.tokenHash, token);
+  }
+  async find(tokenHash: string) {
+    return this.tokens.get(tokenHash);
+  }
+  async revokeAll(sellerId: string) {
+    const mine = [...this.tokens.values()].filter((token) => token.sellerId === sellerId);
+    for (const token of mine) this.tokens.delete(token.tokenHash);
+    return mine.length;
+  }
+}
+
+export class InMemoryDeliveryJobs implements DeliveryJobs {
+  readonly jobs = new Map<string, DeliveryJob>();
+
+  async enqueue(job: NewDeliveryJob) {
+    if (this.jobs.has(job.jobId)) return 'duplicate' as const;
+    this.jobs.set(job.jobId, {
+      ...job,
+      state: 'pending',
+      attempts: 0,
+      unknownOutcomes: 0,
+      nextAttemptAt: job.createdAt,
+    });
+    return 'enqueued' as const;
+  }
+
+  async claimNext({ owner, now, leaseUntil, excludeSellerIds }: Parameters<DeliveryJobs['claimNext']>[0]) {
+    const pending = [...this.jobs.values()].filter((job) => job.state === 'pending');
+    const candidate = pending
+      .filter(
+        (job) =>
+          job.nextAttemptAt <= now &&
+          (job.lease === undefined || job.lease.until < now) &&
+          !excludeSellerIds.includes(job.sellerId) &&
+          !pending.some((other) => other.orderId === job.orderId && other.sequence < job.sequence),
+      )
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())[0];
+    if (candidate === undefined) return undefined;
+    this.jobs.set(candidate.jobId, { ...candidate, lease: { owner, until: leaseUntil } });
+    return candidate;
+  }
+
+  async settle(jobId: string, owner: string, update: DeliveryJobUpdate) {
+    const job = this.jobs.get(jobId);
+    if (job?.lease?.owner !== owner) return false;
+    this.jobs.set(jobId, { ...job, ...update, lease: undefined });
+    return true;
+  }
+
+  async release(jobId: string, owner: string, nextAttemptAt: Date) {
+    const job = this.jobs.get(jobId);
+    if (job?.lease?.owner !== owner) return false;
+    this.jobs.set(jobId, { ...job, nextAttemptAt, lease: undefined });
+    return true;
+  }
+
+  async find(jobId: string) {
+    return this.jobs.get(jobId);
+  }
+
+  async countByState() {
+    const counts: Record<DeliveryJobState, number> = { pending: 0, delivered: 0, rejected: 0, dead: 0 };
+    for (const job of this.jobs.values()) counts[job.state] += 1;
+    return counts;
+  }
+}
+
+/** Answers from a script, one per call; the last answer repeats. */
+export class ScriptedUniware implements UniwareClient {
+  readonly calls: { merchantId: string; request: UniwareCancelRequest }[] = [];
+  readonly #script: UniwareAnswer[];
+  constructor(...script: UniwareAnswer[]) {
+    this.#script = script;
+  }
+  async cancelOrder(merchantId: string, request: UniwareCancelRequest): Promise<UniwareAnswer> {
+    this.calls.push({ merchantId, request });
+    const answer = this.#script.length > 1 ? this.#script.shift() : this.#script[0];
+    if (answer === undefined) throw new Error('the script has no answer');
+    return answer;
+  }
+  async close(): Promise<void> {}
+}
+
+export const uniwareSays = {
+  success: { kind: 'response', httpStatus: 200, body: { status: 'success', message: 'ok', data: null } },
+  failure: (message: string): UniwareAnswer => ({
+    kind: 'response',
+    httpStatus: 200,
+    body: { status: 'failure', message, data: null },
+  }),
+  status: (httpStatus: number, retryAfter?: string): UniwareAnswer => ({
+    kind: 'response',
+    httpStatus,
+    body: '',
+    retryAfter,
+  }),
+} satisfies Record<string, UniwareAnswer | ((...args: never[]) => UniwareAnswer)>;
+
+export class RecordingDeadLetters implements DeadLetters {
+  readonly published: { jobId: string; code: DeadLetterCode; reason: string }[] = [];
+  async publish(job: DeliveryJob, code: DeadLetterCode, reason: string): Promise<void> {
+    this.published.push({ jobId: job.jobId, code, reason });
+  }
+}
+
+export class RecordingEvents implements CancellationEvents {
+  readonly published: OrderCancelled[] = [];
+  failNext = false;
+  async publish(events: readonly OrderCancelled[]): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('broker unavailable');
+    }
+    this.published.push(...events);
+  }
+}
