@@ -1,0 +1,74 @@
+/**
+ * The `OrderLedger` port over the `orders` collection. Every write is one conditional update of one
+ * document, so the order, the remembered request and the outbox entry change together or not at all.
+ */
+import type { LedgerEntry, LedgerWrite, OrderLedger } from '@cancel-sync/application';
+import type { Collection, Db, UpdateFilter } from 'mongodb';
+import { COLLECTIONS } from '../collections.ts';
+import { isDuplicateKeyError } from '../duplicate-key.ts';
+import {
+  eventToDocument,
+  fromDocument,
+  type OrderDocument,
+  orderFieldsToDocument,
+  rememberedToDocument,
+  toDocument,
+} from './order-document.ts';
+
+export class MongoOrderLedger implements OrderLedger {
+  readonly #orders: Collection<OrderDocument>;
+
+  constructor(db: Db) {
+    this.#orders = db.collection<OrderDocument>(COLLECTIONS.orders);
+  }
+
+  async find(orderId: string): Promise<LedgerEntry | undefined> {
+    const document = await this.#orders.findOne({ _id: orderId }, { projection: { outbox: 0 } });
+    return document === null ? undefined : fromDocument(document);
+  }
+
+  async write(change: LedgerWrite): Promise<'written' | 'conflict'> {
+    return change.expectedRevision === undefined ? this.#create(change) : this.#update(change);
+  }
+
+  async #create(change: LedgerWrite): Promise<'written' | 'conflict'> {
+    const remembered = change.remember === undefined ? [] : [change.remember];
+    const outbox = change.announce === undefined ? [] : [change.announce];
+    try {
+      await this.#orders.insertOne(toDocument(change.order, remembered, outbox));
+      return 'written';
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return 'conflict';
+      throw error;
+    }
+  }
+
+  async #update(change: LedgerWrite): Promise<'written' | 'conflict'> {
+    const orderId = change.order.orderId;
+    const expired = { expiresAt: { $lt: change.now } };
+    const update: UpdateFilter<OrderDocument> = { $set: orderFieldsToDocument(change.order) };
+    if (change.remember === undefined) {
+      update.$pull = { rememberedRequests: expired };
+    } else {
+      // MongoDB refuses `$push` and `$pull` on one field in one update (mongo-java-server too), and a
+      // pipeline update that could filter and append at once is not implemented by mongo-java-server.
+      // So expired requests are dropped just before: readers check expiry themselves, and this
+      // housekeeping changes nothing a reader could see as current, whatever happens to the write.
+      await this.#orders.updateOne(
+        { _id: orderId, 'rememberedRequests.expiresAt': { $lt: change.now } },
+        { $pull: { rememberedRequests: expired } },
+      );
+    }
+    const pushes: UpdateFilter<OrderDocument>['$push'] = {
+      ...(change.remember === undefined ? {} : { rememberedRequests: rememberedToDocument(change.remember) }),
+      ...(change.announce === undefined ? {} : { outbox: eventToDocument(change.announce) }),
+    };
+    if (Object.keys(pushes).length > 0) update.$push = pushes;
+
+    const { matchedCount } = await this.#orders.updateOne(
+      { _id: orderId, revision: change.expectedRevision },
+      update,
+    );
+    return matchedCount === 1 ? 'written' : 'conflict';
+  }
+}

@@ -1,0 +1,202 @@
+/** How an order, its remembered requests and its outbox are stored: one `orders` document per order. */
+import type { LedgerEntry, RememberedRequest } from '@cancel-sync/application';
+import type {
+  CancellationResult,
+  CancellationSource,
+  CancellationStatus,
+  CancelledUnits,
+  FailedItem,
+  Order,
+  OrderCancelled,
+  OrderItem,
+  OrderItemStatus,
+  OrderStatus,
+  RefusalCode,
+} from '@cancel-sync/domain';
+import { optional } from '../optional.ts';
+
+export interface OrderItemDocument {
+  orderItemId: string;
+  productId: string;
+  variantId: string;
+  quantity: number;
+  cancelledQuantity: number;
+  status: OrderItemStatus;
+}
+
+export interface FailedItemDocument {
+  orderItemId: string;
+  code: RefusalCode;
+  errorMessage: string;
+}
+
+export interface RememberedRequestDocument {
+  requestId: string;
+  fingerprint: string;
+  idempotencyKey?: string;
+  receivedAt: Date;
+  expiresAt: Date;
+  result: { status: CancellationStatus; failedItems: FailedItemDocument[] };
+}
+
+export interface CancelledUnitsDocument {
+  orderItemId?: string;
+  productId: string;
+  variantId: string;
+  quantity: number;
+}
+
+export interface OutboxEventDocument {
+  eventId: string;
+  /** The event's own ISO-8601 text, given back unchanged. */
+  occurredAt: string;
+  /** The same instant as a BSON date: what the outbox sorts on. */
+  at: Date;
+  source: CancellationSource;
+  orderId: string;
+  sellerId: string;
+  items: CancelledUnitsDocument[];
+  reason: string;
+}
+
+/** The fields of an order that a ledger write replaces. */
+export interface OrderFields {
+  sellerId: string;
+  status: OrderStatus;
+  revision: number;
+  sourceRevision: number;
+  items: OrderItemDocument[];
+}
+
+export interface OrderDocument extends OrderFields {
+  /** The order id (Uniware's `saleOrderCode`). */
+  _id: string;
+  rememberedRequests: RememberedRequestDocument[];
+  /** Announcements written with the order change and not yet published, in write order. */
+  outbox: OutboxEventDocument[];
+}
+
+const itemToDocument = (item: OrderItem): OrderItemDocument => ({
+  orderItemId: item.orderItemId,
+  productId: item.productId,
+  variantId: item.variantId,
+  quantity: item.quantity,
+  cancelledQuantity: item.cancelledQuantity,
+  status: item.status,
+});
+
+export const orderFieldsToDocument = (order: Order): OrderFields => ({
+  sellerId: order.sellerId,
+  status: order.status,
+  revision: order.revision,
+  sourceRevision: order.sourceRevision,
+  items: order.items.map(itemToDocument),
+});
+
+const failedItemToDocument = (item: FailedItem): FailedItemDocument => ({
+  orderItemId: item.orderItemId,
+  code: item.code,
+  errorMessage: item.errorMessage,
+});
+
+const resultToDocument = (result: CancellationResult): RememberedRequestDocument['result'] => ({
+  status: result.status,
+  failedItems: result.failedItems.map(failedItemToDocument),
+});
+
+export const rememberedToDocument = (request: RememberedRequest): RememberedRequestDocument => ({
+  requestId: request.requestId,
+  fingerprint: request.fingerprint,
+  ...optional('idempotencyKey', request.idempotencyKey),
+  receivedAt: request.receivedAt,
+  expiresAt: request.expiresAt,
+  result: resultToDocument(request.result),
+});
+
+const unitsToDocument = (units: CancelledUnits): CancelledUnitsDocument => ({
+  ...optional('orderItemId', units.orderItemId),
+  productId: units.productId,
+  variantId: units.variantId,
+  quantity: units.quantity,
+});
+
+export const eventToDocument = (event: OrderCancelled): OutboxEventDocument => {
+  const at = new Date(event.occurredAt);
+  if (Number.isNaN(at.getTime())) {
+    throw new RangeError(`event ${event.eventId} has an occurredAt that is not a date: ${event.occurredAt}`);
+  }
+  return {
+    eventId: event.eventId,
+    occurredAt: event.occurredAt,
+    at,
+    source: event.source,
+    orderId: event.orderId,
+    sellerId: event.sellerId,
+    items: event.items.map(unitsToDocument),
+    reason: event.reason,
+  };
+};
+
+export const toDocument = (
+  order: Order,
+  remembered: readonly RememberedRequest[],
+  outbox: readonly OrderCancelled[],
+): OrderDocument => ({
+  _id: order.orderId,
+  ...orderFieldsToDocument(order),
+  rememberedRequests: remembered.map(rememberedToDocument),
+  outbox: outbox.map(eventToDocument),
+});
+
+const itemFromDocument = (item: OrderItemDocument): OrderItem => ({
+  orderItemId: item.orderItemId,
+  productId: item.productId,
+  variantId: item.variantId,
+  quantity: item.quantity,
+  cancelledQuantity: item.cancelledQuantity,
+  status: item.status,
+});
+
+const rememberedFromDocument = (request: RememberedRequestDocument): RememberedRequest => ({
+  requestId: request.requestId,
+  fingerprint: request.fingerprint,
+  ...optional('idempotencyKey', request.idempotencyKey),
+  receivedAt: request.receivedAt,
+  expiresAt: request.expiresAt,
+  result: {
+    status: request.result.status,
+    failedItems: request.result.failedItems.map((item) => ({
+      orderItemId: item.orderItemId,
+      code: item.code,
+      errorMessage: item.errorMessage,
+    })),
+  },
+});
+
+export const eventFromDocument = (event: OutboxEventDocument): OrderCancelled => ({
+  eventId: event.eventId,
+  occurredAt: event.occurredAt,
+  source: event.source,
+  orderId: event.orderId,
+  sellerId: event.sellerId,
+  items: event.items.map((units) => ({
+    ...optional('orderItemId', units.orderItemId),
+    productId: units.productId,
+    variantId: units.variantId,
+    quantity: units.quantity,
+  })),
+  reason: event.reason,
+});
+
+/** The outbox is left out: it belongs to the `Outbox` port, not to the ledger's entry. */
+export const fromDocument = (document: Omit<OrderDocument, 'outbox'>): LedgerEntry => ({
+  order: {
+    orderId: document._id,
+    sellerId: document.sellerId,
+    status: document.status,
+    revision: document.revision,
+    sourceRevision: document.sourceRevision,
+    items: document.items.map(itemFromDocument),
+  },
+  rememberedRequests: document.rememberedRequests.map(rememberedFromDocument),
+});

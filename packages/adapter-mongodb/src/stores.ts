@@ -1,0 +1,33 @@
+/** All the MongoDB adapters over one database, for the composition root to hand to the use cases. */
+import type { Db } from 'mongodb';
+import { MongoDeliveryJobs } from './delivery-jobs/mongo-delivery-jobs.ts';
+import { MongoIdempotencyKeys } from './idempotency/mongo-idempotency-keys.ts';
+import { ensureIndexes } from './indexes.ts';
+import { MongoOrderLedger } from './orders/mongo-order-ledger.ts';
+import { MongoOutbox } from './orders/mongo-outbox.ts';
+import { MongoCancellationRecords } from './records/mongo-cancellation-records.ts';
+import { MongoAccessTokens } from './sellers/mongo-access-tokens.ts';
+import { MongoSellerRegistry } from './sellers/mongo-seller-registry.ts';
+
+export interface MongoStores {
+  readonly ledger: MongoOrderLedger;
+  readonly outbox: MongoOutbox;
+  readonly sellers: MongoSellerRegistry;
+  readonly accessTokens: MongoAccessTokens;
+  readonly idempotencyKeys: MongoIdempotencyKeys;
+  readonly cancellationRecords: MongoCancellationRecords;
+  readonly deliveryJobs: MongoDeliveryJobs;
+  /** Creates the indexes the adapters rely on; idempotent, run it at start-up. */
+  ensureIndexes(): Promise<void>;
+}
+
+export const createMongoStores = (db: Db): MongoStores => ({
+  ledger: new MongoOrderLedger(db),
+  outbox: new MongoOutbox(db),
+  sellers: new MongoSellerRegistry(db),
+  accessTokens: new MongoAccessTokens(db),
+  idempotencyKeys: new MongoIdempotencyKeys(db),
+  cancellationRecords: new MongoCancellationRecords(db),
+  deliveryJobs: new MongoDeliveryJobs(db),
+  ensureIndexes: () => ensureIndexes(db),
+});
