@@ -1,1 +1,2 @@
-export {};
+export { createNodeCrypto, NodeCrypto, type NodeCryptoOptions } from './node-crypto.ts';
+export type { ScryptCost } from './scrypt-hash.ts';
