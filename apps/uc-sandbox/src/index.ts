@@ -1,1 +1,14 @@
-export {};
+export { build, type SandboxAppOptions, sandboxApp } from './app.ts';
+export type { CallLog } from './call-log.ts';
+export { CLI_DEFAULT_PORT, optionsFromEnv, SandboxConfigError } from './env-options.ts';
+export { type Fault, type FaultKind, NO_FAULTS } from './faults.ts';
+export type { OrderBook } from './order-book.ts';
+export { ADMIN_PREFIX } from './routes/admin-routes.ts';
+export { CANCEL_PATH } from './routes/cancel-route.ts';
+export { DEFAULT_OPTIONS, type LogLevel, type SandboxOptions } from './sandbox-options.ts';
+export { SandboxState } from './sandbox-state.ts';
+export type { CallRecord, CallStats } from './schemas/call-schemas.ts';
+export type { CancelRequest, UniwareAnswerBody } from './schemas/cancel-schemas.ts';
+export type { FaultPhase, Faults, FaultsUpdate, FaultsView, Latency } from './schemas/fault-schemas.ts';
+export type { OrderView, SeedOrder } from './schemas/order-schemas.ts';
+export { type RunningSandbox, startSandbox } from './start-sandbox.ts';
