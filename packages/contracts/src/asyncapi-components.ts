@@ -1,8 +1,11 @@
 /** The reusable parts of the AsyncAPI document: payload and header schemas, and the messages. */
 import { DeadLetterHeadersV1 } from './dead-letter.ts';
+import { DeliveryDeadLetterHeadersV1, DeliveryDeadLetterV1 } from './delivery-dead-letter.ts';
 import {
   DEAD_LETTER_HEADERS_EXAMPLE,
   DEAD_LETTER_VALUE_EXAMPLE,
+  DELIVERY_DEAD_LETTER_EXAMPLE,
+  DELIVERY_DEAD_LETTER_HEADERS_EXAMPLE,
   ORDER_CANCELLED_EXAMPLE,
   ORDER_CANCELLED_FROM_UNICOMMERCE_EXAMPLE,
   ORDER_LIFECYCLE_EXAMPLE,
@@ -23,6 +26,8 @@ const schemas = {
   OrderCancelledV1: plainSchema(OrderCancelledV1),
   OrderLifecycleV1: plainSchema(OrderLifecycleV1),
   DeadLetterHeadersV1: plainSchema(DeadLetterHeadersV1),
+  DeliveryDeadLetterV1: plainSchema(DeliveryDeadLetterV1),
+  DeliveryDeadLetterHeadersV1: plainSchema(DeliveryDeadLetterHeadersV1),
   OrderIdKey: {
     type: 'string',
     minLength: 1,
@@ -86,6 +91,23 @@ const messages = {
         name: 'schemaViolation',
         headers: DEAD_LETTER_HEADERS_EXAMPLE,
         payload: DEAD_LETTER_VALUE_EXAMPLE,
+      },
+    ],
+  },
+  DeliveryDeadLetterV1: {
+    name: 'DeliveryDeadLetterV1',
+    title: 'Delivery dead letter (v1)',
+    summary:
+      'A cancellation cancel-sync will not deliver to Uniware: refused, given up, or for nobody known.',
+    contentType: 'application/json',
+    headers: schemaRef('DeliveryDeadLetterHeadersV1'),
+    payload: schemaRef('DeliveryDeadLetterV1'),
+    bindings: keyedByOrderId,
+    examples: [
+      {
+        name: 'uniwareRejected',
+        headers: DELIVERY_DEAD_LETTER_HEADERS_EXAMPLE,
+        payload: DELIVERY_DEAD_LETTER_EXAMPLE,
       },
     ],
   },

@@ -53,8 +53,8 @@ const channels = {
   orderCancelledDeadLetter: channel(
     TOPICS.orderCancelledDeadLetter,
     'Dead letters of order.cancelled',
-    'Records of order.cancelled that could not be handled, with the dlq-* headers saying why.',
-    { deadLetter: 'DeadLetter' },
+    'Records of order.cancelled that could not be decoded, copied unchanged (dlq-code INVALID_JSON or SCHEMA_VIOLATION), and cancellations that will not be delivered to Uniware, as DeliveryDeadLetterV1 (dlq-code UNIWARE_REJECTED, DELIVERY_GAVE_UP or UNKNOWN_ORDER_SELLER). The dlq-* headers say why.',
+    { deadLetter: 'DeadLetter', deliveryDeadLetterV1: 'DeliveryDeadLetterV1' },
   ),
   orderLifecycleDeadLetter: channel(
     TOPICS.orderLifecycleDeadLetter,
@@ -89,9 +89,9 @@ const operations = {
   sendOrderCancelledDeadLetter: operation(
     'send',
     'orderCancelledDeadLetter',
-    ['deadLetter'],
+    ['deadLetter', 'deliveryDeadLetterV1'],
     'Set aside order.cancelled records that cannot be handled.',
-    'Invalid records, and cancellations Uniware refused or never accepted, are copied here so the partition can move on.',
+    'Invalid records are copied here unchanged so the partition can move on; cancellations Uniware refused or never accepted are described here as DeliveryDeadLetterV1.',
   ),
   sendOrderLifecycleDeadLetter: operation(
     'send',

@@ -1,6 +1,11 @@
 /** One valid example of each record, shown in the AsyncAPI document and checked by the tests. */
 import type { DeadLetterHeadersV1 } from './dead-letter.ts';
 import { deadLetterHeaders } from './dead-letter.ts';
+import {
+  type DeliveryDeadLetterHeadersV1,
+  type DeliveryDeadLetterV1,
+  deliveryDeadLetterHeaders,
+} from './delivery-dead-letter.ts';
 import type { OrderCancelledV1 } from './order-cancelled.ts';
 import type { OrderLifecycleV1 } from './order-lifecycle.ts';
 
@@ -69,4 +74,35 @@ export const DEAD_LETTER_HEADERS_EXAMPLE: DeadLetterHeadersV1 = deadLetterHeader
   sourcePartition: 3,
   sourceOffset: '18442',
   failedAt: new Date('2025-03-14T09:27:01.004Z'),
+});
+
+/** The cancellation of ORDER_CANCELLED_EXAMPLE, refused by Uniware because the SKU was dispatched. */
+export const DELIVERY_DEAD_LETTER_EXAMPLE: DeliveryDeadLetterV1 = {
+  schemaVersion: 1,
+  eventId: ORDER_CANCELLED_EXAMPLE.eventId,
+  code: 'UNIWARE_REJECTED',
+  reason: 'Uniware: Sale order item SO-1042-1 is already dispatched',
+  orderId: ORDER_CANCELLED_EXAMPLE.orderId,
+  sellerId: ORDER_CANCELLED_EXAMPLE.sellerId,
+  source: ORDER_CANCELLED_EXAMPLE.source,
+  request: {
+    saleOrderCode: ORDER_CANCELLED_EXAMPLE.orderId,
+    cancelledSkuCodes: [
+      { quantity: 1, productId: 'P-100', variantId: 'V-100-RED-M' },
+      { quantity: 2, productId: 'P-200', variantId: 'V-200-STD' },
+    ],
+    cancellationReason: ORDER_CANCELLED_EXAMPLE.reason,
+  },
+  attempts: 1,
+  unknownOutcomes: 0,
+  createdAt: '2025-03-14T09:26:54.120Z',
+  firstAttemptAt: '2025-03-14T09:26:54.310Z',
+  failedAt: '2025-03-14T09:26:55.002Z',
+};
+
+export const DELIVERY_DEAD_LETTER_HEADERS_EXAMPLE: DeliveryDeadLetterHeadersV1 = deliveryDeadLetterHeaders({
+  reason: DELIVERY_DEAD_LETTER_EXAMPLE.reason,
+  code: DELIVERY_DEAD_LETTER_EXAMPLE.code,
+  sourceTopic: 'order.cancelled',
+  failedAt: new Date(DELIVERY_DEAD_LETTER_EXAMPLE.failedAt),
 });

@@ -2,6 +2,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { asyncApiDocument } from './asyncapi.ts';
+import { DeliveryDeadLetterV1 } from './delivery-dead-letter.ts';
 import { jsonSchemaDocument } from './json-schema.ts';
 import { OrderCancelledV1 } from './order-cancelled.ts';
 import { OrderLifecycleV1 } from './order-lifecycle.ts';
@@ -19,6 +20,10 @@ const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 export const contractArtifacts = (): readonly Artifact[] => [
   { fileName: 'order.cancelled.v1.schema.json', content: json(jsonSchemaDocument(OrderCancelledV1)) },
   { fileName: 'order.lifecycle.v1.schema.json', content: json(jsonSchemaDocument(OrderLifecycleV1)) },
+  {
+    fileName: 'order.cancelled.dlq.delivery.v1.schema.json',
+    content: json(jsonSchemaDocument(DeliveryDeadLetterV1)),
+  },
   { fileName: 'asyncapi.json', content: json(asyncApiDocument()) },
 ];
 

@@ -12,8 +12,22 @@ export {
 } from './dead-letter.ts';
 export { type DecodeFailureCode, type DecodeResult, MAX_VALUE_BYTES } from './decode-result.ts';
 export {
+  DELIVERY_DEAD_LETTER_CODES,
+  DELIVERY_DEAD_LETTER_CONTENT_HEADERS,
+  type DeliveryDeadLetterCode,
+  type DeliveryDeadLetterHeaderFields,
+  DeliveryDeadLetterHeadersV1,
+  DeliveryDeadLetterV1,
+  deliveryDeadLetterHeaders,
+  truncateReason,
+  UniwareCancelledSkuV1,
+  UniwareCancelRequestV1,
+} from './delivery-dead-letter.ts';
+export {
+  decodeDeliveryDeadLetter,
   decodeOrderCancelled,
   decodeOrderLifecycle,
+  encodeDeliveryDeadLetter,
   encodeOrderCancelled,
   encodeOrderLifecycle,
 } from './events.ts';

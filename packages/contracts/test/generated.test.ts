@@ -23,6 +23,7 @@ describe('packages/contracts/generated', () => {
   it.each([
     ['order.cancelled.v1.schema.json', 'urn:cancel-sync:event:order.cancelled:v1'],
     ['order.lifecycle.v1.schema.json', 'urn:cancel-sync:event:order.lifecycle:v1'],
+    ['order.cancelled.dlq.delivery.v1.schema.json', 'urn:cancel-sync:dead-letter:delivery:v1'],
   ])('publishes %s as a draft 2020-12 schema with its $id', async (fileName, id) => {
     const schema = JSON.parse(await readFile(join(GENERATED_DIRECTORY, fileName), 'utf8'));
     expect(schema).toMatchObject({ $schema: JSON_SCHEMA_DIALECT, $id: id, type: 'object' });

@@ -1,5 +1,5 @@
 /** Valid events to start from; each test changes only what it is about. */
-import type { OrderCancelledV1, OrderLifecycleV1 } from '../src/index.ts';
+import type { DeliveryDeadLetterV1, OrderCancelledV1, OrderLifecycleV1 } from '../src/index.ts';
 
 export const anOrderCancelled = (overrides: Partial<OrderCancelledV1> = {}): OrderCancelledV1 => ({
   schemaVersion: 1,
@@ -45,3 +45,23 @@ export const jsonWith = (event: object, path: readonly (string | number)[], valu
   else target[last] = value;
   return JSON.stringify(copy);
 };
+
+export const aDeliveryDeadLetter = (overrides: Partial<DeliveryDeadLetterV1> = {}): DeliveryDeadLetterV1 => ({
+  schemaVersion: 1,
+  eventId: '3f0b6a8e-2c4d-4e1f-9a7b-5c6d7e8f9a0b',
+  code: 'DELIVERY_GAVE_UP',
+  reason: 'gave up after 8 attempts',
+  orderId: 'SO-1',
+  sellerId: 'seller-1',
+  source: 'customer',
+  request: {
+    saleOrderCode: 'SO-1',
+    cancelledSkuCodes: [{ quantity: 1, productId: 'P-1', variantId: 'V-1' }],
+    cancellationReason: 'Changed my mind',
+  },
+  attempts: 8,
+  unknownOutcomes: 1,
+  createdAt: '2025-06-01T12:00:00.000Z',
+  failedAt: '2025-06-01T12:00:05.000Z',
+  ...overrides,
+});

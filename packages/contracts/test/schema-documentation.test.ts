@@ -1,6 +1,12 @@
 import type { TSchema } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { DeadLetterHeadersV1, OrderCancelledV1, OrderLifecycleV1 } from '../src/index.ts';
+import {
+  DeadLetterHeadersV1,
+  DeliveryDeadLetterHeadersV1,
+  DeliveryDeadLetterV1,
+  OrderCancelledV1,
+  OrderLifecycleV1,
+} from '../src/index.ts';
 
 /** Every property, at any depth, with its path. */
 const propertiesOf = (schema: TSchema, path = ''): [string, TSchema][] => {
@@ -16,6 +22,8 @@ describe.each([
   ['OrderCancelledV1', OrderCancelledV1],
   ['OrderLifecycleV1', OrderLifecycleV1],
   ['DeadLetterHeadersV1', DeadLetterHeadersV1],
+  ['DeliveryDeadLetterV1', DeliveryDeadLetterV1],
+  ['DeliveryDeadLetterHeadersV1', DeliveryDeadLetterHeadersV1],
 ])('%s', (name, schema) => {
   it('has an $id, a title and a description', () => {
     expect(schema).toMatchObject({ $id: expect.stringMatching(/^urn:cancel-sync:/), title: name });

@@ -1,0 +1,61 @@
+/**
+ * What KafkaJS's instrumentation events say about a consumer. It restarts itself after retriable
+ * failures; only a crash it will not restart from, or an assignment it cannot consume, is unhealthy.
+ */
+import type { Consumer } from 'kafkajs';
+import type { ConsumerState } from './event-consumer-options.ts';
+import type { ObserveConsumer } from './observations.ts';
+
+export class ConsumerHealth {
+  #state: ConsumerState = 'starting';
+  /** Topics of other consumers in the group that were assigned to this member at the last join. */
+  #foreignTopics: readonly string[] = [];
+  #foreignTopicsAtSync: readonly string[] = [];
+
+  constructor(consumer: Consumer, topic: string, observe: ObserveConsumer, isStopping: () => boolean) {
+    const { events } = consumer;
+    // Emitted during the sync of a join, before the GROUP_JOIN of the same join.
+    consumer.on(events.RECEIVED_UNSUBSCRIBED_TOPICS, ({ payload }) => {
+      this.#foreignTopicsAtSync = payload.topicsNotSubscribed;
+    });
+    consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      this.#foreignTopics = this.#foreignTopicsAtSync;
+      this.#foreignTopicsAtSync = [];
+      if (isStopping()) return;
+      this.#state = 'running';
+      if (this.#foreignTopics.length > 0) {
+        observe({ type: 'foreign-topics-assigned', groupId: payload.groupId, topics: this.#foreignTopics });
+      }
+      observe({
+        type: 'group-joined',
+        groupId: payload.groupId,
+        memberId: payload.memberId,
+        isLeader: payload.isLeader,
+        partitions: payload.memberAssignment[topic] ?? [],
+        durationMs: payload.duration,
+      });
+    });
+    consumer.on(events.CRASH, ({ payload }) => {
+      if (isStopping()) return;
+      this.#state = payload.restart ? 'restarting' : 'crashed';
+      observe({
+        type: 'crashed',
+        groupId: payload.groupId,
+        error: payload.error,
+        restarting: payload.restart,
+      });
+    });
+  }
+
+  get state(): ConsumerState {
+    return this.#state;
+  }
+
+  set state(state: 'stopping' | 'stopped') {
+    this.#state = state;
+  }
+
+  isHealthy(): boolean {
+    return this.#state !== 'crashed' && this.#foreignTopics.length === 0;
+  }
+}

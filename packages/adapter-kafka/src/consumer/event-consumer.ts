@@ -1,0 +1,270 @@
+/**
+ * Runs one consumer group on one topic: decodes every record, hands the valid ones to `handle`
+ * and copies the undecodable ones to the dead-letter topic. A record's offset is committed only
+ * once it was handled or dead-lettered; a failure of either is retried in place, so a record is
+ * never skipped and the records after it on its partition wait (per-order ordering holds).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DecodeResult } from '@cancel-sync/contracts';
+import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import { DEFAULT_RETRY } from '../kafka-client.ts';
+import { ACKS_ALL, ProducerHandle } from '../producer.ts';
+import { headersAsText } from '../record-headers.ts';
+import { ConsumerHealth } from './consumer-health.ts';
+import { deadLetterRecord } from './dead-letter-record.ts';
+import type {
+  ConsumerState,
+  EventConsumer,
+  EventConsumerOptions,
+  RecordContext,
+} from './event-consumer-options.ts';
+import type { ConsumerObservation, ConsumerStep, RecordPosition } from './observations.ts';
+import { ReportThrottle } from './report-throttle.ts';
+import { DEFAULT_RETRY_DELAYS, type RetryDelays, retryDelayMs } from './retry-delay.ts';
+
+/** Resolves once the consumer has joined its group (or KafkaJS is retrying to). */
+export const startEventConsumer = async <T>(options: EventConsumerOptions<T>): Promise<EventConsumer> => {
+  const consumer = new KafkaEventConsumer(options);
+  await consumer.start();
+  return consumer;
+};
+
+type BatchControls = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale'>;
+
+class KafkaEventConsumer<T> implements EventConsumer {
+  readonly #options: EventConsumerOptions<T>;
+  readonly #consumer: Consumer;
+  readonly #producer: ProducerHandle;
+  readonly #delays: RetryDelays;
+  readonly #heartbeatIntervalMs: number;
+  readonly #maxStepTimeMs: number;
+  readonly #now: () => Date;
+  readonly #failureReports: ReportThrottle;
+  readonly #recoveryReports: ReportThrottle;
+  /** Cuts short the backoff waits when `stop` is called; a `handle` in progress is let finish. */
+  readonly #stopping = new AbortController();
+  readonly #health: ConsumerHealth;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: EventConsumerOptions<T>) {
+    this.#options = options;
+    const sessionTimeout = options.sessionTimeoutMs ?? 30_000;
+    this.#heartbeatIntervalMs =
+      options.heartbeatIntervalMs ?? Math.min(3_000, Math.floor(sessionTimeout / 3));
+    this.#maxStepTimeMs = options.maxStepTimeMs ?? 300_000;
+    this.#delays = { ...DEFAULT_RETRY_DELAYS, ...options.retryDelays };
+    this.#now = options.now ?? (() => new Date());
+    const reportIntervalMs = options.reportIntervalMs ?? 30_000;
+    this.#failureReports = new ReportThrottle(reportIntervalMs);
+    this.#recoveryReports = new ReportThrottle(reportIntervalMs);
+    this.#producer = new ProducerHandle({ kafka: options.kafka, producer: options.deadLetterProducer });
+    this.#consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout,
+      rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
+      heartbeatInterval: this.#heartbeatIntervalMs,
+      maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+      allowAutoTopicCreation: false,
+      retry: {
+        ...DEFAULT_RETRY,
+        ...options.clientRetry,
+        // KafkaJS restarts after retriable errors only; a stop in progress must not be undone.
+        restartOnFailure: async () => !this.#stopping.signal.aborted,
+      },
+    });
+    this.#health = new ConsumerHealth(
+      this.#consumer,
+      options.topic,
+      (observation) => this.#observe(observation),
+      () => this.#stopping.signal.aborted,
+    );
+  }
+
+  state(): ConsumerState {
+    return this.#health.state;
+  }
+
+  isHealthy(): boolean {
+    return this.#health.isHealthy();
+  }
+
+  async start(): Promise<void> {
+    const { topic, fromBeginning, partitionsConsumedConcurrently, autoCommitIntervalMs } = this.#options;
+    try {
+      await this.#producer.connect();
+      await this.#consumer.connect();
+      await this.#consumer.subscribe({ topics: [topic], fromBeginning: fromBeginning ?? true });
+      await this.#consumer.run({
+        partitionsConsumedConcurrently: partitionsConsumedConcurrently ?? 3,
+        // Offsets are resolved one by one below, only after a record was handled or dead-lettered.
+        eachBatchAutoResolve: false,
+        autoCommit: true,
+        autoCommitInterval: autoCommitIntervalMs ?? 5_000,
+        eachBatch: (payload) => this.#eachBatch(payload),
+      });
+    } catch (error) {
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= this.#stop();
+    return this.#stopped;
+  }
+
+  async #stop(): Promise<void> {
+    this.#health.state = 'stopping';
+    this.#stopping.abort();
+    try {
+      // KafkaJS waits for the batches in progress, commits what they resolved and leaves the group.
+      await this.#consumer.disconnect();
+    } finally {
+      await this.#producer.disconnect();
+      this.#health.state = 'stopped';
+      this.#observe({ type: 'stopped', groupId: this.#options.groupId });
+    }
+  }
+
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } = payload;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.#stopping.signal.aborted) return;
+      const position = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+      if (!(await this.#processUntilDone(message, position, payload))) return;
+      resolveOffset(message.offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+    }
+  }
+
+  /** `false` when the consumer stopped (or lost the partition) before the record was done. */
+  async #processUntilDone(
+    message: KafkaMessage,
+    position: RecordPosition,
+    controls: BatchControls,
+  ): Promise<boolean> {
+    for (let attempt = 1; ; attempt += 1) {
+      let step: ConsumerStep = 'handle';
+      try {
+        const decoded = this.#options.decode(message.value);
+        if (decoded.ok) {
+          const { value } = decoded;
+          const startedAt = performance.now();
+          await this.#keepingAlive(controls, () =>
+            this.#options.handle(value, recordContext(message, position)),
+          );
+          this.#observe({ type: 'handled', record: position, durationMs: performance.now() - startedAt });
+        } else {
+          step = 'dead-letter';
+          await this.#keepingAlive(controls, () => this.#deadLetter(message, position, decoded));
+        }
+        if (attempt > 1) this.#reportRecovery(step, position, attempt);
+        return true;
+      } catch (error) {
+        if (!this.#mayContinue(controls)) return false;
+        const retryInMs = retryDelayMs(attempt, this.#delays);
+        this.#reportFailure(step, position, error, attempt, retryInMs);
+        if (!(await this.#waitBeforeRetry(retryInMs, controls))) return false;
+      }
+    }
+  }
+
+  async #deadLetter(
+    message: KafkaMessage,
+    position: RecordPosition,
+    failure: Extract<DecodeResult<T>, { ok: false }>,
+  ): Promise<void> {
+    const { deadLetterTopic } = this.#options;
+    await this.#producer.producer.send({
+      topic: deadLetterTopic,
+      acks: ACKS_ALL,
+      messages: [deadLetterRecord(message, position, failure, this.#now())],
+    });
+    this.#observe({
+      type: 'dead-lettered',
+      record: position,
+      deadLetterTopic,
+      code: failure.code,
+      reason: failure.message,
+    });
+  }
+
+  /**
+   * KafkaJS heartbeats only between records, so a slow `handle` (a database failing over) or a
+   * dead-letter send riding out a broker restart would get the member evicted and its partitions
+   * handed around. Heartbeats go on during a step, for at most `maxStepTimeMs`: a step stuck
+   * beyond that lets the session lapse, and the group gives the partition to another member. A
+   * rebalance seen here is seen again by the heartbeat that follows the step.
+   */
+  async #keepingAlive<R>(controls: BatchControls, step: () => Promise<R>): Promise<R> {
+    const startedAt = Date.now();
+    const timer = setInterval(() => {
+      if (Date.now() - startedAt < this.#maxStepTimeMs) controls.heartbeat().catch(() => undefined);
+    }, this.#heartbeatIntervalMs);
+    try {
+      return await step();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  #mayContinue({ isRunning, isStale }: BatchControls): boolean {
+    return !this.#stopping.signal.aborted && isRunning() && !isStale();
+  }
+
+  /**
+   * Waits with heartbeats, so a long backoff does not get the member evicted. A heartbeat that
+   * finds the group rebalancing throws; KafkaJS then commits what was resolved and rejoins.
+   */
+  async #waitBeforeRetry(delayMs: number, controls: BatchControls): Promise<boolean> {
+    const until = Date.now() + delayMs;
+    for (;;) {
+      if (!this.#mayContinue(controls)) return false;
+      const left = until - Date.now();
+      if (left <= 0) return true;
+      try {
+        await sleep(Math.min(left, this.#heartbeatIntervalMs), undefined, { signal: this.#stopping.signal });
+      } catch {
+        return false;
+      }
+      await controls.heartbeat();
+    }
+  }
+
+  #reportFailure(
+    step: ConsumerStep,
+    record: RecordPosition,
+    error: unknown,
+    attempt: number,
+    retryInMs: number,
+  ): void {
+    const failures = this.#failureReports.occurred();
+    if (failures !== undefined) {
+      this.#observe({ type: 'step-failed', step, record, error, attempt, failures, retryInMs });
+    }
+  }
+
+  #reportRecovery(step: ConsumerStep, record: RecordPosition, attempts: number): void {
+    if (this.#recoveryReports.occurred() !== undefined) {
+      this.#observe({ type: 'step-recovered', step, record, attempts });
+    }
+  }
+
+  #observe(observation: ConsumerObservation): void {
+    try {
+      this.#options.observe?.(observation);
+    } catch {
+      // An observer's bug must not stop consumption.
+    }
+  }
+}
+
+const recordContext = (message: KafkaMessage, position: RecordPosition): RecordContext => ({
+  topic: position.topic,
+  partition: position.partition,
+  offset: Number(position.offset),
+  key: message.key === null ? null : message.key.toString('utf8'),
+  headers: headersAsText(message.headers),
+  timestamp: message.timestamp,
+});
