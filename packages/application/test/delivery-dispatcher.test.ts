@@ -87,7 +87,7 @@ describe('delivering cancellations to Uniware', () => {
     expect(uniware.calls).toHaveLength(1);
     expect(await jobs.find('j1')).toMatchObject({ state: 'rejected', lastError: 'Sale order not found' });
     expect(deadLetters.published).toEqual([
-      { jobId: 'j1', code: 'UNIWARE_REJECTED', reason: 'Sale order not found' },
+      { jobId: 'j1', code: 'UNIWARE_REJECTED', reason: 'Sale order not found', attempts: 1 },
     ]);
   });
 

@@ -264,9 +264,9 @@ export const uniwareSays = {
 } satisfies Record<string, UniwareAnswer | ((...args: never[]) => UniwareAnswer)>;
 
 export class RecordingDeadLetters implements DeadLetters {
-  readonly published: { jobId: string; code: DeadLetterCode; reason: string }[] = [];
+  readonly published: { jobId: string; code: DeadLetterCode; reason: string; attempts: number }[] = [];
   async publish(job: DeliveryJob, code: DeadLetterCode, reason: string): Promise<void> {
-    this.published.push({ jobId: job.jobId, code, reason });
+    this.published.push({ jobId: job.jobId, code, reason, attempts: job.attempts });
   }
 }
 

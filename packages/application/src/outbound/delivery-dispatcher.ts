@@ -190,14 +190,16 @@ export class DeliveryDispatcher {
         return;
       }
       case 'rejected': {
-        await this.#deps.deadLetters.publish(job, 'UNIWARE_REJECTED', verdict.message);
-        await this.#settle(job, {
+        const update: DeliveryJobUpdate = {
           ...this.#base(job, now, unknownOutcomes),
           state: 'rejected',
           attempts: job.attempts + 1,
           lastError: verdict.message,
           finishedAt: now,
-        });
+        };
+        // Dead-lettered before it is settled: a crash in between repeats the dead letter, never loses it.
+        await this.#deps.deadLetters.publish({ ...job, ...update }, 'UNIWARE_REJECTED', verdict.message);
+        await this.#settle(job, update);
         if (this.#circuits.succeeded(job.sellerId))
           observe({ type: 'circuit-closed', sellerId: job.sellerId });
         observe({ type: 'rejected', job, message: verdict.message });
@@ -276,8 +278,9 @@ export class DeliveryDispatcher {
       return;
     }
     const reason = `${plan.reason}; last error: ${failure.reason}`;
-    await this.#deps.deadLetters.publish(job, failure.giveUpCode, reason);
-    await this.#settle(job, { ...base, state: 'dead', lastError: reason, finishedAt: now });
+    const update: DeliveryJobUpdate = { ...base, state: 'dead', lastError: reason, finishedAt: now };
+    await this.#deps.deadLetters.publish({ ...job, ...update }, failure.giveUpCode, reason);
+    await this.#settle(job, update);
     observe({ type: 'gave-up', job, code: failure.giveUpCode, reason });
   }
 

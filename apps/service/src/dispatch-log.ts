@@ -1,0 +1,107 @@
+/** Turns what the dispatcher reports into log lines and metrics, loud once, quiet on repeats. */
+import type { DispatchEvent } from '@cancel-sync/application';
+import type { Logger } from 'pino';
+import type { Metrics } from './metrics.ts';
+import { ThrottledLog } from './throttled-log.ts';
+
+const job = (event: {
+  readonly job: { jobId: string; orderId: string; sellerId: string; attempts: number };
+}) => ({
+  jobId: event.job.jobId,
+  orderId: event.job.orderId,
+  sellerId: event.job.sellerId,
+});
+
+export const dispatchLog = (logger: Logger, metrics: Metrics) => {
+  const throttled = new ThrottledLog(30_000);
+  const openCircuits = new Set<string>();
+  return (event: DispatchEvent): void => {
+    switch (event.type) {
+      case 'delivered':
+        metrics.deliveries.inc({ outcome: 'delivered' });
+        logger.debug({ ...job(event), attempts: event.attempts }, 'cancellation delivered to Uniware');
+        return;
+      case 'rejected':
+        metrics.deliveries.inc({ outcome: 'rejected' });
+        metrics.deadLetters.inc({ code: 'UNIWARE_REJECTED' });
+        logger.warn(
+          { ...job(event), uniwareMessage: event.message },
+          'Uniware rejected the cancellation; dead-lettered',
+        );
+        return;
+      case 'retry-scheduled':
+        metrics.deliveryRetries.inc({ outcome_unknown: String(event.outcomeUnknown) });
+        throttled.maybe(`retry:${event.reason.slice(0, 40)}`, (suppressed) =>
+          logger.info(
+            {
+              ...job(event),
+              reason: event.reason,
+              delayMs: event.delayMs,
+              outcomeUnknown: event.outcomeUnknown,
+              similarSuppressed: suppressed,
+            },
+            'delivery to Uniware failed; retry scheduled',
+          ),
+        );
+        return;
+      case 'gave-up':
+        metrics.deliveries.inc({ outcome: 'dead' });
+        metrics.deadLetters.inc({ code: event.code });
+        logger.error(
+          { ...job(event), code: event.code, reason: event.reason },
+          'delivery given up; dead-lettered',
+        );
+        return;
+      case 'taken-over':
+        logger.warn(job(event), 'took over a delivery whose lease ran out (its holder stopped mid-call)');
+        return;
+      case 'circuit-opened':
+        openCircuits.add(event.sellerId);
+        metrics.authCircuitsOpen.set(openCircuits.size);
+        logger.error(
+          {
+            sellerId: event.sellerId,
+            httpStatus: event.httpStatus,
+            uniwareMessage: event.message,
+            pauseMs: event.pauseMs,
+          },
+          "Uniware refused our credentials for this seller: deliveries for it are paused and will be probed; check UC_CLIENT_ID, UC_SECURITY_KEY and the seller's Uniware merchant id",
+        );
+        return;
+      case 'circuit-refused-again':
+        throttled.maybe(`circuit:${event.sellerId}`, () =>
+          logger.warn(
+            { sellerId: event.sellerId, refusals: event.refusals, pauseMs: event.pauseMs },
+            'Uniware still refuses our credentials',
+          ),
+        );
+        return;
+      case 'circuit-closed':
+        openCircuits.delete(event.sellerId);
+        metrics.authCircuitsOpen.set(openCircuits.size);
+        logger.info(
+          { sellerId: event.sellerId },
+          'Uniware accepts our credentials again: deliveries resumed',
+        );
+        return;
+      case 'lease-lost':
+        logger.warn(
+          job(event),
+          'lost the lease of a delivery before settling it (another instance took it over)',
+        );
+        return;
+      case 'error':
+        throttled.maybe('dispatcher-error', (suppressed) =>
+          logger.error(
+            { err: event.error, jobId: event.job?.jobId, similarSuppressed: suppressed },
+            'delivery dispatcher error',
+          ),
+        );
+        return;
+      default: {
+        const exhaustive: never = event;
+        logger.error({ event: exhaustive }, 'unknown dispatcher event');
+      }
+    }
+  };
+};

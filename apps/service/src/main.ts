@@ -1,0 +1,58 @@
+/** The service's entry point: configuration, logger, start, and a graceful stop on SIGTERM/SIGINT. */
+import pino from 'pino';
+import { ConfigError, loadConfig } from './config.ts';
+import { startService } from './service.ts';
+
+const STOP_GRACE_MS = 25_000;
+
+const main = async (): Promise<void> => {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`cancel-sync: ${error.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const logger = pino({
+    level: config.env.LOG_LEVEL,
+    base: { service: 'cancel-sync', instance: config.instanceId },
+    redact: {
+      paths: ['*.password', '*.accessToken', '*.apiKey', '*.apikey', '*.securityKey', '*.UC_SECURITY_KEY'],
+      censor: '[redacted]',
+    },
+  });
+  const service = await startService(config, logger).catch((error: unknown) => {
+    logger.fatal({ err: error }, 'cancel-sync could not start');
+    process.exit(1);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping: finishing work under way');
+    const deadline = setTimeout(() => {
+      logger.error('graceful stop took too long: exiting');
+      process.exit(1);
+    }, STOP_GRACE_MS);
+    deadline.unref();
+    service.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+};
+
+await main();

@@ -1,0 +1,35 @@
+import { randomUUID } from 'node:crypto';
+import type { Order, OrderItem } from '@cancel-sync/domain';
+
+export const anItem = (overrides: Partial<OrderItem> = {}): OrderItem => ({
+  orderItemId: 'item-1',
+  productId: 'prod-1',
+  variantId: 'var-1',
+  quantity: 10,
+  cancelledQuantity: 0,
+  status: 'CREATED',
+  ...overrides,
+});
+
+export const anOrder = (overrides: Partial<Order> = {}): Order => ({
+  orderId: `SO-${randomUUID().slice(0, 8)}`,
+  sellerId: 'seller-1',
+  status: 'CREATED',
+  revision: 1,
+  sourceRevision: 1,
+  items: [anItem()],
+  ...overrides,
+});
+
+/** An `order.cancelled` event as a marketplace service publishes it (contract v1). */
+export const aCancelledEvent = (overrides: Record<string, unknown> = {}) => ({
+  schemaVersion: 1,
+  eventId: randomUUID(),
+  occurredAt: new Date().toISOString(),
+  source: 'customer',
+  orderId: `SO-${randomUUID().slice(0, 8)}`,
+  sellerId: 'seller-1',
+  items: [{ orderItemId: 'item-1', productId: 'prod-1', variantId: 'var-1', quantity: 1 }],
+  reason: 'customer changed their mind',
+  ...overrides,
+});

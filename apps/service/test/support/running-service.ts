@@ -1,0 +1,65 @@
+/** The service under test, in this process or as a child process that can be killed. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { loadConfig } from '../../src/config.ts';
+import { type RunningService, startService } from '../../src/service.ts';
+import type { ServiceEnvironment } from './environment.ts';
+
+export const startInProcess = (env: ServiceEnvironment): Promise<RunningService> =>
+  startService(loadConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }));
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly httpUrl: string;
+  /** Every line the process printed, for a failing test to show. */
+  readonly output: string[];
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+}
+
+const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Starts `src/main.ts` as its own process and resolves once it logged that it started. */
+export const spawnService = (env: ServiceEnvironment, name: string): Promise<ServiceProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['src/main.ts'], {
+      cwd: serviceDir,
+      env: { ...process.env, ...env, LOG_LEVEL: 'info', SERVICE_INSTANCE_ID: name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start in 60 s:\n${output.slice(-30).join('\n')}`));
+    }, 60_000);
+    let buffered = '';
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        output.push(line);
+        if (output.length > 2000) output.shift();
+        if (line.includes('"cancel-sync started"')) {
+          clearTimeout(timer);
+          const { httpUrl } = JSON.parse(line) as { httpUrl: string };
+          resolve({
+            child,
+            httpUrl,
+            output,
+            kill: (signal) => {
+              child.kill(signal);
+              return exited;
+            },
+          });
+        }
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it started:\n${output.slice(-30).join('\n')}`));
+    });
+  });

@@ -1,0 +1,57 @@
+/**
+ * `pnpm start`: runs the service for development with everything it needs. Kafka and MongoDB come
+ * from KAFKA_BROKERS / MONGODB_URI, else Docker (testcontainers), else embedded servers; Uniware
+ * from UC_BASE_URL, else the sandbox (apps/uc-sandbox) on port 8089. What this starts, it stops.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startStack } from '@cancel-sync/devstack';
+import { startSandbox } from '@cancel-sync/uc-sandbox';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const stack = await startStack({ handleSignals: false });
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+  MONGODB_URI: stack.mongodbUri,
+  HTTP_HOST: process.env.HTTP_HOST ?? '127.0.0.1',
+};
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
+if (process.env.UC_BASE_URL === undefined) {
+  sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8089), logLevel: 'warn' });
+  Object.assign(env, {
+    UC_BASE_URL: sandbox.url,
+    UC_CLIENT_ID: 'sandbox-client',
+    UC_SECURITY_KEY: 'sandbox-security-key',
+  });
+}
+
+process.stderr.write(
+  [
+    '',
+    `  Kafka:     ${stack.kafkaBrokers.join(',')} (${stack.sources.kafka})`,
+    `  MongoDB:   ${stack.mongodbUri} (${stack.sources.mongodb})`,
+    `  Uniware:   ${env.UC_BASE_URL}${sandbox === undefined ? '' : ' (sandbox: calls at /__sandbox/calls)'}`,
+    `  API:       http://${env.HTTP_HOST}:${env.HTTP_PORT ?? 8080}  (docs at /docs)`,
+    '',
+    '',
+  ].join('\n'),
+);
+
+const service = spawn(
+  process.execPath,
+  ['--enable-source-maps', '--import', './src/telemetry.ts', './src/main.ts'],
+  { cwd: `${root}apps/service`, env, stdio: 'inherit' },
+);
+
+const stopEverything = async () => {
+  await sandbox?.close();
+  await stack.stop();
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => service.kill(signal));
+}
+service.on('exit', (code, signal) => {
+  stopEverything().finally(() => process.exit(code ?? (signal === null ? 0 : 1)));
+});
