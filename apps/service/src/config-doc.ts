@@ -7,7 +7,7 @@ interface Documented {
 }
 
 export const configTable = (): string => {
-  const required = new Set(EnvironmentSchema.required ?? []);
+  const required = new Set<string>(EnvironmentSchema.required ?? []);
   const rows = Object.entries(EnvironmentSchema.properties).map(([name, schema]) => {
     const { default: fallback, description = '' } = schema as Documented;
     const shown =

@@ -15,7 +15,6 @@ export const consumerLog =
         metrics.deadLetters.inc({ code: observation.code });
         logger.warn(
           {
-            topic,
             ...observation.record,
             code: observation.code,
             reason: observation.reason,
@@ -28,7 +27,6 @@ export const consumerLog =
         metrics.eventsConsumed.inc({ topic, result: 'failed-attempt' });
         logger.error(
           {
-            topic,
             ...observation.record,
             step: observation.step,
             err: observation.error,
@@ -41,7 +39,7 @@ export const consumerLog =
         return;
       case 'step-recovered':
         logger.info(
-          { topic, ...observation.record, step: observation.step, attempts: observation.attempts },
+          { ...observation.record, step: observation.step, attempts: observation.attempts },
           'message handled after failures',
         );
         return;

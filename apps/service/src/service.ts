@@ -182,6 +182,7 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
         topic: env.TOPIC_ORDER_CANCELLED,
         deadLetterTopic: env.TOPIC_ORDER_CANCELLED_DLQ,
         partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
+        sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
         accept: async (event, sequence) => {
           const answer = await accept(event, sequence);
           if (answer.kind === 'accepted' && answer.job === 'enqueued') dispatcher?.notify();
@@ -198,6 +199,7 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
         topic: env.TOPIC_ORDER_LIFECYCLE,
         deadLetterTopic: env.TOPIC_ORDER_LIFECYCLE_DLQ,
         partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
+        sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
         apply: applyOrderSnapshot({
           ledger: stores.ledger,
           clock,

@@ -300,7 +300,13 @@ describe('POST /orders/cancel', () => {
       const realBody =
         typeof body === 'string'
           ? body
-          : JSON.stringify({ ...body, orderId: body.orderId === 'x' ? order.orderId : body.orderId });
+          : JSON.stringify({
+              ...body,
+              orderId:
+                'orderId' in body && body.orderId === 'x'
+                  ? order.orderId
+                  : (body as { orderId?: unknown }).orderId,
+            });
       const response = await post('/orders/cancel', realBody);
       expect(response.status).toBe(status);
       expect(JSON.stringify(await response.json())).toContain(mention);

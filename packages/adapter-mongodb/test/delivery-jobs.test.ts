@@ -142,12 +142,19 @@ describe('DeliveryJobs over MongoDB: claims', () => {
   it('takes over a job whose lease expired, and then only the new holder may settle it', async () => {
     const job = aDeliveryJob();
     await jobs.enqueue(job);
-    await jobs.claimNext({ owner: 'crashed', now: T0, leaseUntil: at(1_000), excludeSellerIds: [] });
+    const first = await jobs.claimNext({
+      owner: 'crashed',
+      now: T0,
+      leaseUntil: at(1_000),
+      excludeSellerIds: [],
+    });
+    expect(first?.takenOverFrom).toBeUndefined();
 
     expect(await claimAt(at(999), 'rescuer')).toBeUndefined();
     const takenOver = await claimAt(at(1_000), 'rescuer');
     expect(takenOver?.jobId).toBe(job.jobId);
     expect(takenOver?.lease?.owner).toBe('rescuer');
+    expect(takenOver?.takenOverFrom).toEqual({ owner: 'crashed', until: at(1_000) });
 
     expect(await jobs.settle(job.jobId, 'crashed', delivered(at(1_100)))).toBe(false);
     expect(await jobs.release(job.jobId, 'crashed', at(5_000))).toBe(false);

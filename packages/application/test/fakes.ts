@@ -203,8 +203,9 @@ export class InMemoryDeliveryJobs implements DeliveryJobs {
       )
       .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())[0];
     if (candidate === undefined) return undefined;
-    this.jobs.set(candidate.jobId, { ...candidate, lease: { owner, until: leaseUntil } });
-    return candidate;
+    const claimed = { ...candidate, lease: { owner, until: leaseUntil }, takenOverFrom: candidate.lease };
+    this.jobs.set(candidate.jobId, { ...claimed, takenOverFrom: undefined });
+    return claimed;
   }
 
   async settle(jobId: string, owner: string, update: DeliveryJobUpdate) {

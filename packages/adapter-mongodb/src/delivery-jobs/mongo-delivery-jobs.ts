@@ -141,8 +141,15 @@ export class MongoDeliveryJobs implements DeliveryJobs {
     const leased = await this.#jobs.findOneAndUpdate(
       { _id: jobId, state: 'pending', nextAttemptAt: { $lte: claim.now }, ...leaseFree(claim.now) },
       { $set: { lease: { owner: claim.owner, until: claim.leaseUntil } } },
-      { returnDocument: 'after' },
+      // The document as it was: a lease still on it is that of a holder that never settled.
+      { returnDocument: 'before' },
     );
-    return leased === null ? undefined : fromDocument(leased);
+    if (leased === null) return undefined;
+    const before = fromDocument(leased);
+    return {
+      ...before,
+      lease: { owner: claim.owner, until: claim.leaseUntil },
+      takenOverFrom: before.lease,
+    };
   }
 }

@@ -159,7 +159,7 @@ export class DeliveryDispatcher {
     const { sellers, uniware, clock, observe } = this.#deps;
     // A lease that was already there ran out under a holder that died mid-call: that call may
     // have reached Uniware, so the next one may repeat it.
-    const tookOver = job.lease !== undefined;
+    const tookOver = job.takenOverFrom !== undefined;
     if (tookOver) observe({ type: 'taken-over', job });
     const unknownOutcomes = job.unknownOutcomes + (tookOver ? 1 : 0);
 

@@ -29,6 +29,11 @@ export interface DeliveryJob extends NewDeliveryJob {
   readonly lastError?: string | undefined;
   readonly finishedAt?: Date | undefined;
   readonly lease?: { readonly owner: string; readonly until: Date } | undefined;
+  /**
+   * Set on a claimed job whose previous lease ran out unsettled: its holder stopped (or stalled)
+   * during a call, which may have reached Uniware.
+   */
+  readonly takenOverFrom?: { readonly owner: string; readonly until: Date } | undefined;
 }
 
 export type DeliveryJobUpdate = Pick<
@@ -42,7 +47,8 @@ export interface DeliveryJobs {
   /**
    * Leases to `owner` until `leaseUntil` the pending job that has been due longest, among those
    * whose order has no earlier pending job and whose seller is not excluded. A lease that expired
-   * (its holder crashed) is taken over. `undefined` when nothing is due.
+   * (its holder crashed) is taken over, and the returned job says so in `takenOverFrom`. The
+   * returned job carries the new lease. `undefined` when nothing is due.
    */
   claimNext(claim: {
     readonly owner: string;
