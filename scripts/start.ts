@@ -7,9 +7,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '@cancel-sync/devstack';
 import { startSandbox } from '@cancel-sync/uc-sandbox';
+import { readEnvStack } from './env-stack.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const stack = await startStack({ handleSignals: false });
+// Endpoints of a stack started with `pnpm stack up` are used as if they were in the environment.
+const stack = await startStack({ handleSignals: false, env: { ...readEnvStack(), ...process.env } });
 const env: NodeJS.ProcessEnv = {
   ...process.env,
   KAFKA_BROKERS: stack.kafkaBrokers.join(','),

@@ -44,7 +44,12 @@ export const EnvironmentSchema = Type.Object({
   ),
   KAFKA_CREATE_TOPICS: Flag(true, 'Create missing topics at start-up.'),
   KAFKA_TOPIC_PARTITIONS: Integer(6, 1, 1000, 'Partitions of topics created at start-up.'),
-  KAFKA_SESSION_TIMEOUT_MS: Integer(30_000, 6000, 300_000, 'How long the group waits for a silent member before it rebalances.'),
+  KAFKA_SESSION_TIMEOUT_MS: Integer(
+    30_000,
+    6000,
+    300_000,
+    'How long the group waits for a silent member before it rebalances.',
+  ),
   KAFKA_PARTITIONS_CONCURRENTLY: Integer(3, 1, 100, 'Partitions each consumer works on at once.'),
   TOPIC_ORDER_CANCELLED: Text(
     'order.cancelled',

@@ -1,13 +1,39 @@
 import type { UniwareClient } from '@cancel-sync/application';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Metrics } from './metrics.ts';
 
-/** Times every call to Uniware by the kind of answer, without the dispatcher knowing. */
+const tracer = trace.getTracer('cancel-sync');
+
+/**
+ * Times and traces every call to Uniware by the kind of answer, without the dispatcher knowing:
+ * one span per delivery attempt, parent of the HTTP client span.
+ */
 export const instrumentedUniware = (client: UniwareClient, metrics: Metrics): UniwareClient => ({
-  async cancelOrder(merchantId, request, signal) {
-    const stop = metrics.uniwareCalls.startTimer();
-    const answer = await client.cancelOrder(merchantId, request, signal);
-    stop({ answer: answer.kind === 'response' ? String(answer.httpStatus) : answer.code });
-    return answer;
-  },
+  cancelOrder: (merchantId, request, signal) =>
+    tracer.startActiveSpan(
+      'uniware cancel order',
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          'uniware.sale_order_code': request.saleOrderCode,
+          'uniware.merchant_id': merchantId,
+          'uniware.sku_count': request.cancelledSkuCodes.length,
+        },
+      },
+      async (span) => {
+        const stop = metrics.uniwareCalls.startTimer();
+        try {
+          const answer = await client.cancelOrder(merchantId, request, signal);
+          const label = answer.kind === 'response' ? String(answer.httpStatus) : answer.code;
+          stop({ answer: label });
+          span.setAttribute('uniware.answer', label);
+          if (answer.kind === 'network-error')
+            span.setStatus({ code: SpanStatusCode.ERROR, message: answer.code });
+          return answer;
+        } finally {
+          span.end();
+        }
+      },
+    ),
   close: () => client.close(),
 });
