@@ -161,6 +161,27 @@ describe('DeliveryJobs over MongoDB: claims', () => {
     expect(await jobs.settle(job.jobId, 'rescuer', delivered(at(1_200)))).toBe(true);
   });
 
+  it('claims due heads in batches, each job to one of 4 concurrent batch claimers', async () => {
+    const shared = aDeliveryJob({ sequence: 1, createdAt: at(0) });
+    const later = aDeliveryJob({ orderId: shared.orderId, sequence: 2, createdAt: at(1) });
+    const others = Array.from({ length: 8 }, (_, index) => aDeliveryJob({ createdAt: at(index + 2) }));
+    for (const job of [shared, later, ...others]) await jobs.enqueue(job);
+
+    const batches = await Promise.all(
+      Array.from({ length: 4 }, (_, worker) =>
+        jobs.claimDue(
+          { owner: `batch-${worker}`, now: at(100), leaseUntil: at(30_000), excludeSellerIds: [] },
+          5,
+        ),
+      ),
+    );
+
+    const claimedIds = batches.flat().map((job) => job.jobId);
+    expect(new Set(claimedIds).size).toBe(claimedIds.length);
+    expect(new Set(claimedIds)).toEqual(new Set([shared, ...others].map((job) => job.jobId)));
+    expect(batches.every((batch) => batch.length <= 5)).toBe(true);
+  });
+
   it('hands each of 5 due jobs to exactly one of 20 concurrent claimers', async () => {
     const due = Array.from({ length: 5 }, (_, index) => aDeliveryJob({ createdAt: at(index) }));
     for (const job of due) await jobs.enqueue(job);

@@ -208,6 +208,16 @@ export class InMemoryDeliveryJobs implements DeliveryJobs {
     return claimed;
   }
 
+  async claimDue(claim: Parameters<DeliveryJobs['claimNext']>[0], limit: number) {
+    const claimed: DeliveryJob[] = [];
+    while (claimed.length < limit) {
+      const job = await this.claimNext(claim);
+      if (job === undefined) break;
+      claimed.push(job);
+    }
+    return claimed;
+  }
+
   async settle(jobId: string, owner: string, update: DeliveryJobUpdate) {
     const job = this.jobs.get(jobId);
     if (job?.lease?.owner !== owner) return false;

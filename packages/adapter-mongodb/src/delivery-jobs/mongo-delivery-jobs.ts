@@ -52,18 +52,22 @@ export class MongoDeliveryJobs implements DeliveryJobs {
     }
   }
 
+  async claimNext(claim: Claim): Promise<DeliveryJob | undefined> {
+    return (await this.claimDue(claim, 1))[0];
+  }
+
   /**
    * Only the head of an order (its pending job of lowest sequence) may go out. Candidates are read
-   * in due order; one whose order has an earlier pending job is passed over, and an order whose head
-   * cannot be claimed now is left out of the following queries, so a long queue of one order does
-   * not hide the other orders' jobs.
+   * in due order, their orders' heads in one query; the heads among them are leased in parallel. An
+   * order whose head cannot be claimed now is left out of the following queries, so a long queue of
+   * one order does not hide the other orders' jobs.
    */
-  async claimNext(claim: Claim): Promise<DeliveryJob | undefined> {
+  async claimDue(claim: Claim, limit: number): Promise<readonly DeliveryJob[]> {
     const { now } = claim;
+    const claimed: DeliveryJob[] = [];
     const examined: string[] = [];
     const blockedOrders = new Set<string>();
-    const heads = new Map<string, DeliveryJobDocument | null>();
-    for (let round = 1; round <= MAX_ROUNDS; round += 1) {
+    for (let round = 1; round <= MAX_ROUNDS && claimed.length < limit; round += 1) {
       const candidates = await this.#jobs
         .find({
           state: 'pending',
@@ -74,29 +78,30 @@ export class MongoDeliveryJobs implements DeliveryJobs {
           ...leaseFree(now),
         })
         .sort({ nextAttemptAt: 1, sequence: 1, _id: 1 })
-        .limit(BATCH_SIZE)
+        .limit(Math.max(BATCH_SIZE, 2 * (limit - claimed.length)))
         .toArray();
-      if (candidates.length === 0) return undefined;
+      if (candidates.length === 0) break;
+      const heads = await this.#heads([...new Set(candidates.map((candidate) => candidate.orderId))]);
+      const chosen: DeliveryJobDocument[] = [];
       for (const candidate of candidates) {
+        // Candidates past the limit stay unexamined: if a lease below is lost, the next round sees them.
+        if (chosen.length + claimed.length >= limit) break;
         examined.push(candidate._id);
         if (blockedOrders.has(candidate.orderId)) continue;
-        let head = heads.get(candidate.orderId);
-        if (head === undefined) {
-          head = await this.#head(candidate.orderId);
-          heads.set(candidate.orderId, head);
-        }
+        const head = heads.get(candidate.orderId);
         if (head?._id !== candidate._id) {
           // A head that is due and free is a candidate itself, in this batch or a later one.
-          if (head === null || !isClaimable(head, now)) blockedOrders.add(candidate.orderId);
+          if (head === undefined || !isClaimable(head, now)) blockedOrders.add(candidate.orderId);
           continue;
         }
-        const leased = await this.#lease(candidate._id, claim);
-        if (leased !== undefined) return leased;
-        // Someone else leased the head first: the order is theirs for now.
         blockedOrders.add(candidate.orderId);
+        chosen.push(candidate);
       }
+      const leased = await Promise.all(chosen.map((candidate) => this.#lease(candidate._id, claim)));
+      // A head someone else leased first is theirs for now; its order stays blocked.
+      for (const job of leased) if (job !== undefined) claimed.push(job);
     }
-    return undefined;
+    return claimed;
   }
 
   async settle(jobId: string, owner: string, update: DeliveryJobUpdate): Promise<boolean> {
@@ -132,9 +137,15 @@ export class MongoDeliveryJobs implements DeliveryJobs {
     return counts;
   }
 
-  /** The order's pending job of lowest sequence: the only one of the order that may go out. */
-  async #head(orderId: string): Promise<DeliveryJobDocument | null> {
-    return this.#jobs.findOne({ orderId, state: 'pending' }, { sort: { sequence: 1, _id: 1 } });
+  /** Each order's pending job of lowest sequence: the only one of the order that may go out. */
+  async #heads(orderIds: readonly string[]): Promise<Map<string, DeliveryJobDocument>> {
+    const pending = await this.#jobs
+      .find({ orderId: { $in: [...orderIds] }, state: 'pending' })
+      .sort({ orderId: 1, sequence: 1, _id: 1 })
+      .toArray();
+    const heads = new Map<string, DeliveryJobDocument>();
+    for (const job of pending) if (!heads.has(job.orderId)) heads.set(job.orderId, job);
+    return heads;
   }
 
   async #lease(jobId: string, claim: Claim): Promise<DeliveryJob | undefined> {

@@ -86,6 +86,10 @@ export class DeliveryDispatcher {
     this.#rate = new RateLimiter(deps.settings.requestsPerSecond);
   }
 
+  /**
+   * Starts the claim loop: it leases as many due jobs as there are free delivery slots, in one
+   * claim, and starts their deliveries; the leases keep other instances off the same jobs.
+   */
   start(): void {
     if (this.#running) return;
     this.#running = true;
@@ -95,7 +99,7 @@ export class DeliveryDispatcher {
   /** Stops claiming, then waits for the calls under way to be settled. */
   async stop(): Promise<void> {
     this.#running = false;
-    this.#wake?.();
+    this.notify();
     await this.#loop;
     await Promise.allSettled([...this.#inFlight]);
   }
@@ -105,52 +109,60 @@ export class DeliveryDispatcher {
     this.#wake?.();
   }
 
+  /** Deliveries under way now. */
   get inFlight(): number {
     return this.#inFlight.size;
   }
 
   async #run(): Promise<void> {
-    const { settings, jobs, clock } = this.#deps;
+    const { settings, jobs, clock, observe } = this.#deps;
     while (this.#running) {
-      if (this.#inFlight.size >= settings.maxConcurrency) {
+      const free = settings.maxConcurrency - this.#inFlight.size;
+      if (free <= 0) {
         await Promise.race(this.#inFlight);
         continue;
       }
-      let job: DeliveryJob | undefined;
+      let claimed: readonly DeliveryJob[];
       try {
         const now = clock.now();
-        job = await jobs.claimNext({
-          owner: settings.owner,
-          now,
-          leaseUntil: new Date(now.getTime() + settings.leaseMs),
-          excludeSellerIds: this.#circuits.blocked(now),
-        });
+        claimed = await jobs.claimDue(
+          {
+            owner: settings.owner,
+            now,
+            leaseUntil: new Date(now.getTime() + settings.leaseMs),
+            excludeSellerIds: this.#circuits.blocked(now),
+          },
+          free,
+        );
       } catch (error) {
-        this.#deps.observe({ type: 'error', error });
+        observe({ type: 'error', error });
         await this.#pause(settings.pollIntervalMs);
         continue;
       }
-      if (job === undefined) {
+      if (claimed.length === 0) {
         await this.#pause(settings.pollIntervalMs);
         continue;
       }
-      this.#circuits.claimed(job.sellerId);
-      await this.#rate.take();
-      const claimed = job;
-      const delivery = this.#deliver(claimed)
-        .catch((error: unknown) => this.#deps.observe({ type: 'error', error, job: claimed }))
-        .finally(() => this.#inFlight.delete(delivery));
-      this.#inFlight.add(delivery);
+      for (const job of claimed) {
+        this.#circuits.claimed(job.sellerId);
+        const delivery = this.#rate
+          .take()
+          .then(() => this.#deliver(job))
+          .catch((error: unknown) => observe({ type: 'error', error, job }))
+          .finally(() => this.#inFlight.delete(delivery));
+        this.#inFlight.add(delivery);
+      }
     }
   }
 
   #pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.#wake = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.#wake = done;
     });
   }

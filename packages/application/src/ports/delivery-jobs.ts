@@ -56,6 +56,16 @@ export interface DeliveryJobs {
     readonly leaseUntil: Date;
     readonly excludeSellerIds: readonly string[];
   }): Promise<DeliveryJob | undefined>;
+  /** Like `claimNext`, for up to `limit` jobs at once (at most one per order). */
+  claimDue(
+    claim: {
+      readonly owner: string;
+      readonly now: Date;
+      readonly leaseUntil: Date;
+      readonly excludeSellerIds: readonly string[];
+    },
+    limit: number,
+  ): Promise<readonly DeliveryJob[]>;
   /** Records the result of an attempt and ends the lease; `false` if `owner` no longer held it. */
   settle(jobId: string, owner: string, update: DeliveryJobUpdate): Promise<boolean>;
   /** Ends the lease without counting an attempt (e.g. the seller's circuit is open). */
