@@ -224,7 +224,11 @@ describe('startEventConsumer', () => {
     ]);
 
     await waitFor(() => calls.includes(next.eventId), 'the record after the flaky one to be handled');
-    expect(calls).toEqual([flaky.eventId, flaky.eventId, flaky.eventId, next.eventId]);
+    // Retried in place before anything after it; at least once, so a rebalance under load may hand
+    // the records over again, but never skip one.
+    expect(calls.slice(0, 3)).toEqual([flaky.eventId, flaky.eventId, flaky.eventId]);
+    expect(calls.slice(3)).toContain(next.eventId);
+    expect(calls.slice(3).every((id) => id === flaky.eventId || id === next.eventId)).toBe(true);
     expect(await countRecords(kafka, deadLetterTopic)).toBe(0);
     const failures = observations.filter((o) => o.type === 'step-failed');
     // Rate-limited: the second failure falls within the report interval of the first.
