@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { acceptCancellationEvent, applyOrderSnapshot } from '../src/index.ts';
-import { InMemoryDeliveryJobs, InMemoryLedger, InMemoryRecords, ManualClock } from './fakes.ts';
+import { InMemoryDeliveryJobs, InMemoryLedger, InMemoryRecords, ManualClock } from '../src/testing/index.ts';
 import { anEvent, anOrder } from './mothers.ts';
 
 const setUp = () => {

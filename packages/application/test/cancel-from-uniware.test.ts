@@ -7,7 +7,7 @@ import {
   InMemoryRecords,
   ManualClock,
   SequentialIds,
-} from './fakes.ts';
+} from '../src/testing/index.ts';
 import { anOrder } from './mothers.ts';
 
 const WINDOW_MS = 10 * 60_000;

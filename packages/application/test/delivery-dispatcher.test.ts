@@ -8,7 +8,7 @@ import {
   RecordingDeadLetters,
   ScriptedUniware,
   uniwareSays,
-} from './fakes.ts';
+} from '../src/testing/index.ts';
 import { aSeller } from './mothers.ts';
 
 const retry: RetryPolicy = { maxAttempts: 3, maxAgeMs: 3600_000, baseDelayMs: 1000, maxDelayMs: 60_000 };

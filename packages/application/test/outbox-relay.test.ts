@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OutboxRelay } from '../src/index.ts';
-import { InMemoryLedger, RecordingEvents } from './fakes.ts';
+import { InMemoryLedger, RecordingEvents } from '../src/testing/index.ts';
 import { anEvent, anOrder } from './mothers.ts';
 
 describe('the outbox relay', () => {

@@ -1,4 +1,7 @@
-/** In-memory fakes of the ports, with the same contracts as the real adapters, for use-case tests. */
+/**
+ * In-memory fakes of the ports, with the same contracts as the real adapters and helpers to arrange
+ * and inspect them: for tests of the use cases and of the adapters that drive them. Not for production.
+ */
 import type { Order, OrderCancelled, UniwareAnswer, UniwareCancelRequest } from '@cancel-sync/domain';
 import type {
   AccessToken,
@@ -24,7 +27,7 @@ import type {
   Seller,
   SellerRegistry,
   UniwareClient,
-} from '../src/index.ts';
+} from '../index.ts';
 
 export class ManualClock implements Clock {
   #now: number;
@@ -47,12 +50,12 @@ export class SequentialIds implements IdGenerator {
   }
 }
 
-/** Readable stand-ins: a "hash" that shows what was hashed, so tests can see what is stored. */
+/** Readable stand-ins: a "hash" shows what was hashed; tokens are long enough to be found in logs. */
 export class FakeCrypto implements Crypto {
   #tokens = 0;
   randomToken(): string {
     this.#tokens += 1;
-    return `token-${this.#tokens}`;
+    return `tok${String(this.#tokens).padStart(4, '0')}-c2VjcmV0LXRva2VuLXZhbHVl`;
   }
   digest(text: string): string {
     return `digest(${text})`;
@@ -73,8 +76,21 @@ export class InMemoryLedger implements OrderLedger, Outbox {
   readonly writes: LedgerWrite[] = [];
   /** Called before each write is applied: lets a test change the order under the writer. */
   beforeWrite: ((write: LedgerWrite) => void) | undefined;
+  /** Every write answers 'conflict', as if another instance always wrote first. */
+  alwaysConflict = false;
+  /** Every call throws this, as a broken driver would. */
+  failure: Error | undefined;
+
+  given(order: Order): void {
+    this.entries.set(order.orderId, { order, rememberedRequests: [], outbox: [] });
+  }
+
+  orderOf(orderId: string): Order | undefined {
+    return this.entries.get(orderId)?.order;
+  }
 
   async find(orderId: string): Promise<LedgerEntry | undefined> {
+    if (this.failure !== undefined) throw this.failure;
     const entry = this.entries.get(orderId);
     return entry === undefined
       ? undefined
@@ -82,15 +98,14 @@ export class InMemoryLedger implements OrderLedger, Outbox {
   }
 
   async write(change: LedgerWrite): Promise<'written' | 'conflict'> {
+    if (this.failure !== undefined) throw this.failure;
     this.beforeWrite?.(change);
     const current = this.entries.get(change.order.orderId);
-    if (
+    const expected =
       change.expectedRevision === undefined
-        ? current !== undefined
-        : current?.order.revision !== change.expectedRevision
-    ) {
-      return 'conflict';
-    }
+        ? current === undefined
+        : current?.order.revision === change.expectedRevision;
+    if (this.alwaysConflict || !expected) return 'conflict';
     this.writes.push(change);
     this.entries.set(change.order.orderId, {
       order: change.order,
@@ -116,14 +131,12 @@ export class InMemoryLedger implements OrderLedger, Outbox {
 }
 
 export class InMemoryRecords implements CancellationRecords {
-  readonly records = new Map<string, CancellationRecord>();
+  readonly records: CancellationRecord[] = [];
   async append(record: CancellationRecord): Promise<void> {
-    if (!this.records.has(record.requestId)) this.records.set(record.requestId, record);
+    if (!this.records.some((known) => known.requestId === record.requestId)) this.records.push(record);
   }
   async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
-    return [...this.records.values()].filter(
-      (record) => record.sellerId === sellerId && record.orderId === orderId,
-    );
+    return this.records.filter((record) => record.sellerId === sellerId && record.orderId === orderId);
   }
 }
 
