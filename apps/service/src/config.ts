@@ -90,6 +90,18 @@ export const EnvironmentSchema = Type.Object({
   AUTH_CIRCUIT_MAX_PAUSE_MS: Integer(600_000, 100, 86_400_000, 'Largest pause while refusals go on.'),
 
   AUTH_TOKEN_TTL_SECONDS: Integer(86_400, 60, 90 * 86_400, 'Lifetime of tokens issued by /authToken.'),
+  AUTH_MAX_FAILED_ATTEMPTS: Integer(
+    10,
+    1,
+    10_000,
+    'Wrong passwords per username within the window before /authToken answers 429.',
+  ),
+  AUTH_FAILED_ATTEMPTS_WINDOW_SECONDS: Integer(
+    900,
+    1,
+    86_400,
+    'Window in which wrong passwords are counted (per instance).',
+  ),
   DUPLICATE_WINDOW_SECONDS: Integer(600, 0, 86_400, 'An identical /orders/cancel within this is a retry.'),
   IDEMPOTENCY_KEY_TTL_SECONDS: Integer(86_400, 60, 7 * 86_400, 'How long an Idempotency-Key decides.'),
   REMEMBER_EVENTS_SECONDS: Integer(

@@ -22,6 +22,7 @@ import {
   cancelFromUniware,
   DeliveryDispatcher,
   issueAccessToken,
+  LoginThrottle,
   OutboxRelay,
 } from '@cancel-sync/application';
 import type { Logger } from 'pino';
@@ -236,6 +237,10 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
           crypto,
           clock,
           tokenTtlMs: env.AUTH_TOKEN_TTL_SECONDS * 1000,
+          throttle: new LoginThrottle({
+            maxFailures: env.AUTH_MAX_FAILED_ATTEMPTS,
+            windowMs: env.AUTH_FAILED_ATTEMPTS_WINDOW_SECONDS * 1000,
+          }),
         }),
         authenticate: authenticate({ tokens: stores.accessTokens, crypto, clock }),
         cancelFromUniware: async (request) => {

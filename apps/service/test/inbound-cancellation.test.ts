@@ -91,6 +91,26 @@ describe('/authToken', () => {
   });
 });
 
+describe('/authToken under password guessing', () => {
+  it('answers 429 with Retry-After after 10 wrong passwords for a username, even to the right one', async () => {
+    await world.registerSeller('seller-3', 'seller-3-password-123');
+    const attempt = (password: string) =>
+      fetch(`${api}/authToken`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'uc-seller-3', password }),
+      });
+    for (let guess = 0; guess < 10; guess += 1) expect((await attempt(`guess-${guess}`)).status).toBe(401);
+    const refused = await attempt('seller-3-password-123');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ status: 'INVALID_CREDENTIALS' });
+    expect((await fetch(`${api}/authToken?username=uc-seller-2&password=seller-2-password-123`)).status).toBe(
+      200,
+    );
+  });
+});
+
 describe('apiKey', () => {
   const order = anOrder();
   beforeAll(() => world.seedOrder(order));

@@ -47,8 +47,8 @@ describe('the OpenAPI document at /openapi.json', () => {
   it('describes both forms of /authToken, without a security requirement', () => {
     const get = document.paths['/authToken']?.get;
     const post = document.paths['/authToken']?.post;
-    expect(codes(get)).toEqual(['200', '400', '401', '500', '503']);
-    expect(codes(post)).toEqual(['200', '400', '401', '413', '415', '500', '503']);
+    expect(codes(get)).toEqual(['200', '400', '401', '429', '500', '503']);
+    expect(codes(post)).toEqual(['200', '400', '401', '413', '415', '429', '500', '503']);
     expect(get?.parameters?.map((parameter) => `${parameter.in}:${parameter.name}`).sort()).toEqual([
       'query:password',
       'query:username',

@@ -1,5 +1,6 @@
 export * from './auth/authenticate.ts';
 export * from './auth/issue-access-token.ts';
+export * from './auth/login-throttle.ts';
 export * from './auth/manage-sellers.ts';
 export * from './inbound/cancel-from-uniware.ts';
 export * from './inbound/canonical-request.ts';

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { authenticate, changeSellerPassword, issueAccessToken, registerSeller } from '../src/index.ts';
+import {
+  authenticate,
+  changeSellerPassword,
+  issueAccessToken,
+  LoginThrottle,
+  registerSeller,
+} from '../src/index.ts';
 import { FakeCrypto, InMemorySellers, InMemoryTokens, ManualClock } from '../src/testing/index.ts';
 import { aSeller } from './mothers.ts';
 
@@ -90,5 +96,39 @@ describe('managing sellers', () => {
     expect(await changePassword({ sellerId: 'nobody', password: 'a brand new secret' })).toMatchObject({
       code: 'UNKNOWN_SELLER',
     });
+  });
+});
+
+describe('guessing passwords', () => {
+  const throttled = () => {
+    const world = setUp();
+    const throttle = new LoginThrottle({ maxFailures: 3, windowMs: 60_000 });
+    return { ...world, issue: issueAccessToken({ ...world, tokenTtlMs: 3600_000, throttle }) };
+  };
+  const wrong = { username: 'uniware-seller-1', password: 'guess' };
+  const right = { username: 'uniware-seller-1', password: 'correct horse battery' };
+
+  it('refuses a username without checking once it had too many wrong passwords in the window', async () => {
+    const { issue, clock } = throttled();
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      expect(await issue(wrong)).toEqual({ ok: false, code: 'INVALID_CREDENTIALS' });
+      clock.advance(1000);
+    }
+    expect(await issue(right)).toEqual({ ok: false, code: 'TOO_MANY_ATTEMPTS', retryAfterMs: 57_000 });
+    expect(await issue({ ...right, username: 'someone-else' })).toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    clock.advance(57_000);
+    expect(await issue(right)).toMatchObject({ ok: true });
+  });
+
+  it('forgets the wrong passwords after a right one', async () => {
+    const { issue } = throttled();
+    await issue(wrong);
+    await issue(wrong);
+    expect(await issue(right)).toMatchObject({ ok: true });
+    await issue(wrong);
+    await issue(wrong);
+    expect(await issue(right)).toMatchObject({ ok: true });
   });
 });

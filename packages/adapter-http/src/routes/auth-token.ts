@@ -21,18 +21,22 @@ export interface AuthTokenRoutesOptions {
 }
 
 const REFUSED = 'invalid username or password';
+const THROTTLED = 'too many wrong passwords for this username; try again after Retry-After seconds';
 
 export const authTokenRoutes: FastifyPluginAsyncTypebox<AuthTokenRoutesOptions> = async (app, options) => {
-  /** The token, or `undefined` for wrong credentials; answers are never cached. */
-  const tokenFor = async ({ username, password }: Credentials, reply: FastifyReply) => {
+  /** The use case's answer, logged; token answers are never cached. */
+  const answerFor = async ({ username, password }: Credentials, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store');
     const answer = await options.issueAccessToken({ username, password });
-    if (!answer.ok) {
+    if (answer.ok) {
+      reply.log.info({ sellerId: answer.sellerId, expiresAt: answer.expiresAt }, 'access token issued');
+    } else if (answer.code === 'TOO_MANY_ATTEMPTS') {
+      reply.log.warn('credentials not checked: too many wrong passwords for this username');
+      reply.header('retry-after', String(Math.ceil(answer.retryAfterMs / 1000)));
+    } else {
       reply.log.info('credentials refused');
-      return undefined;
     }
-    reply.log.info({ sellerId: answer.sellerId, expiresAt: answer.expiresAt }, 'access token issued');
-    return answer.accessToken;
+    return answer;
   };
 
   app.get(
@@ -42,13 +46,15 @@ export const authTokenRoutes: FastifyPluginAsyncTypebox<AuthTokenRoutesOptions> 
         summary: 'Get an access token (credentials in the query string)',
         tags: ['auth'],
         querystring: CredentialsSchema,
-        response: { 200: TokenIssued, 401: GetTokenRefused, ...ALWAYS_POSSIBLE },
+        response: { 200: TokenIssued, 401: GetTokenRefused, 429: GetTokenRefused, ...ALWAYS_POSSIBLE },
       },
     },
     async (request, reply) => {
-      const accessToken = await tokenFor(request.query, reply);
-      if (accessToken === undefined) return reply.code(401).send({ status: 'FAILED', message: REFUSED });
-      return reply.code(200).send({ status: 'SUCCESS', accessToken });
+      const answer = await answerFor(request.query, reply);
+      if (answer.ok) return reply.code(200).send({ status: 'SUCCESS', accessToken: answer.accessToken });
+      if (answer.code === 'TOO_MANY_ATTEMPTS')
+        return reply.code(429).send({ status: 'FAILED', message: THROTTLED });
+      return reply.code(401).send({ status: 'FAILED', message: REFUSED });
     },
   );
 
@@ -59,15 +65,22 @@ export const authTokenRoutes: FastifyPluginAsyncTypebox<AuthTokenRoutesOptions> 
         summary: 'Get an access token (credentials in a JSON body)',
         tags: ['auth'],
         body: CredentialsSchema,
-        response: { 200: TokenIssued, 401: PostTokenRefused, ...ALWAYS_POSSIBLE, ...BODY_FAILURES },
+        response: {
+          200: TokenIssued,
+          401: PostTokenRefused,
+          429: PostTokenRefused,
+          ...ALWAYS_POSSIBLE,
+          ...BODY_FAILURES,
+        },
       },
     },
     async (request, reply) => {
-      const accessToken = await tokenFor(request.body, reply);
-      if (accessToken === undefined) {
-        return reply.code(401).send({ status: 'INVALID_CREDENTIALS', message: REFUSED });
+      const answer = await answerFor(request.body, reply);
+      if (answer.ok) return reply.code(200).send({ status: 'SUCCESS', accessToken: answer.accessToken });
+      if (answer.code === 'TOO_MANY_ATTEMPTS') {
+        return reply.code(429).send({ status: 'INVALID_CREDENTIALS', message: THROTTLED });
       }
-      return reply.code(200).send({ status: 'SUCCESS', accessToken });
+      return reply.code(401).send({ status: 'INVALID_CREDENTIALS', message: REFUSED });
     },
   );
 };

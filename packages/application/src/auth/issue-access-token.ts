@@ -2,10 +2,12 @@
 import type { Clock } from '../ports/clock.ts';
 import type { Crypto } from '../ports/crypto.ts';
 import type { AccessTokens, SellerRegistry } from '../ports/sellers.ts';
+import type { LoginThrottle } from './login-throttle.ts';
 
 export type IssueAccessTokenAnswer =
   | { readonly ok: true; readonly accessToken: string; readonly sellerId: string; readonly expiresAt: Date }
-  | { readonly ok: false; readonly code: 'INVALID_CREDENTIALS' };
+  | { readonly ok: false; readonly code: 'INVALID_CREDENTIALS' }
+  | { readonly ok: false; readonly code: 'TOO_MANY_ATTEMPTS'; readonly retryAfterMs: number };
 
 export interface IssueAccessTokenDeps {
   readonly sellers: SellerRegistry;
@@ -13,18 +15,26 @@ export interface IssueAccessTokenDeps {
   readonly crypto: Crypto;
   readonly clock: Clock;
   readonly tokenTtlMs: number;
+  /** Limits wrong passwords per username; none when absent. */
+  readonly throttle?: LoginThrottle | undefined;
 }
 
 export const issueAccessToken =
-  ({ sellers, tokens, crypto, clock, tokenTtlMs }: IssueAccessTokenDeps) =>
+  ({ sellers, tokens, crypto, clock, tokenTtlMs, throttle }: IssueAccessTokenDeps) =>
   async (credentials: {
     readonly username: string;
     readonly password: string;
   }): Promise<IssueAccessTokenAnswer> => {
+    const retryAfterMs = throttle?.blockedFor(credentials.username, clock.now());
+    if (retryAfterMs !== undefined) return { ok: false, code: 'TOO_MANY_ATTEMPTS', retryAfterMs };
     const seller = await sellers.findByUsername(credentials.username);
     // Verified even for an unknown username, so the answer takes as long either way.
     const verified = await crypto.verifyPassword(credentials.password, seller?.passwordHash);
-    if (seller === undefined || !verified) return { ok: false, code: 'INVALID_CREDENTIALS' };
+    if (seller === undefined || !verified) {
+      throttle?.failed(credentials.username, clock.now());
+      return { ok: false, code: 'INVALID_CREDENTIALS' };
+    }
+    throttle?.succeeded(credentials.username);
 
     const accessToken = crypto.randomToken();
     const issuedAt = clock.now();
