@@ -176,40 +176,42 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
         },
       });
       const log = logger.child({ part: 'consumer' });
-      const cancelled = await startOrderCancelledConsumer({
+      /** What both consumers share; each topic has a group of its own, or KafkaJS would hand a member partitions of a topic it does not consume. */
+      const consumerOptions = (topic: string, deadLetterTopic: string, group: string) => ({
         kafka,
-        // One group per topic: KafkaJS would hand a member partitions of a topic it does not consume.
-        groupId: `${env.KAFKA_GROUP_ID}.order-cancelled`,
-        topic: env.TOPIC_ORDER_CANCELLED,
-        deadLetterTopic: env.TOPIC_ORDER_CANCELLED_DLQ,
+        groupId: `${env.KAFKA_GROUP_ID}.${group}`,
+        topic,
+        deadLetterTopic,
         partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
         sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
-        accept: async (event, sequence) => {
-          const answer = await accept(event, sequence);
-          if (answer.kind === 'accepted' && answer.job === 'enqueued') dispatcher?.notify();
-          return answer;
-        },
-        observe: consumerLog(log, metrics, env.TOPIC_ORDER_CANCELLED),
+        observe: consumerLog(log, metrics, topic),
       });
-      stops.push({ name: 'order.cancelled consumer', stop: () => cancelled.stop() });
-      health.set('order.cancelled consumer', async () => (cancelled.isHealthy() ? 'ok' : 'not running'));
-
-      const lifecycle = await startOrderLifecycleConsumer({
-        kafka,
-        groupId: `${env.KAFKA_GROUP_ID}.order-lifecycle`,
-        topic: env.TOPIC_ORDER_LIFECYCLE,
-        deadLetterTopic: env.TOPIC_ORDER_LIFECYCLE_DLQ,
-        partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
-        sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
-        apply: applyOrderSnapshot({
-          ledger: stores.ledger,
-          clock,
-          maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
+      const watch = (name: string, consumer: { stop(): Promise<void>; isHealthy(): boolean }) => {
+        stops.push({ name, stop: () => consumer.stop() });
+        health.set(name, async () => (consumer.isHealthy() ? 'ok' : 'not running'));
+      };
+      watch(
+        'order.cancelled consumer',
+        await startOrderCancelledConsumer({
+          ...consumerOptions(env.TOPIC_ORDER_CANCELLED, env.TOPIC_ORDER_CANCELLED_DLQ, 'order-cancelled'),
+          accept: async (event, sequence) => {
+            const answer = await accept(event, sequence);
+            if (answer.kind === 'accepted' && answer.job === 'enqueued') dispatcher?.notify();
+            return answer;
+          },
         }),
-        observe: consumerLog(log, metrics, env.TOPIC_ORDER_LIFECYCLE),
-      });
-      stops.push({ name: 'order.lifecycle consumer', stop: () => lifecycle.stop() });
-      health.set('order.lifecycle consumer', async () => (lifecycle.isHealthy() ? 'ok' : 'not running'));
+      );
+      watch(
+        'order.lifecycle consumer',
+        await startOrderLifecycleConsumer({
+          ...consumerOptions(env.TOPIC_ORDER_LIFECYCLE, env.TOPIC_ORDER_LIFECYCLE_DLQ, 'order-lifecycle'),
+          apply: applyOrderSnapshot({
+            ledger: stores.ledger,
+            clock,
+            maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
+          }),
+        }),
+      );
     }
 
     let http: FastifyInstance | undefined;

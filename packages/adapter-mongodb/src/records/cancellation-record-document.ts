@@ -29,6 +29,18 @@ export interface CancellationRecordDocument {
   lines: RecordLineDocument[];
 }
 
+/** A recorded line is stored as it is, without the optional fields it does not have. */
+const copyLine = ({ line, outcome, message }: RecordLineDocument): RecordLineDocument => ({
+  line: {
+    ...optional('orderItemId', line.orderItemId),
+    productId: line.productId,
+    variantId: line.variantId,
+    quantity: line.quantity,
+  },
+  outcome,
+  ...optional('message', message),
+});
+
 export const toDocument = (record: CancellationRecord): CancellationRecordDocument => ({
   _id: record.requestId,
   sellerId: record.sellerId,
@@ -38,16 +50,7 @@ export const toDocument = (record: CancellationRecord): CancellationRecordDocume
   ...optional('idempotencyKey', record.idempotencyKey),
   ...optional('replayOf', record.replayOf),
   status: record.status,
-  lines: record.lines.map(({ line, outcome, message }) => ({
-    line: {
-      ...optional('orderItemId', line.orderItemId),
-      productId: line.productId,
-      variantId: line.variantId,
-      quantity: line.quantity,
-    },
-    outcome,
-    ...optional('message', message),
-  })),
+  lines: record.lines.map(copyLine),
 });
 
 export const fromDocument = (document: CancellationRecordDocument): CancellationRecord => ({
@@ -59,14 +62,5 @@ export const fromDocument = (document: CancellationRecordDocument): Cancellation
   ...optional('idempotencyKey', document.idempotencyKey),
   ...optional('replayOf', document.replayOf),
   status: document.status,
-  lines: document.lines.map(({ line, outcome, message }) => ({
-    line: {
-      ...optional('orderItemId', line.orderItemId),
-      productId: line.productId,
-      variantId: line.variantId,
-      quantity: line.quantity,
-    },
-    outcome,
-    ...optional('message', message),
-  })),
+  lines: document.lines.map(copyLine),
 });
