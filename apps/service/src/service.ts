@@ -156,7 +156,11 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
             baseDelayMs: env.DELIVERY_BASE_DELAY_MS,
             maxDelayMs: env.DELIVERY_MAX_DELAY_MS,
           },
-          circuit: { initialPauseMs: env.AUTH_CIRCUIT_PAUSE_MS, maxPauseMs: env.AUTH_CIRCUIT_MAX_PAUSE_MS },
+          circuit: {
+            initialPauseMs: env.AUTH_CIRCUIT_PAUSE_MS,
+            maxPauseMs: env.AUTH_CIRCUIT_MAX_PAUSE_MS,
+            probeTimeoutMs: env.DELIVERY_LEASE_MS,
+          },
         },
       });
       started.start();

@@ -143,8 +143,9 @@ export class DeliveryDispatcher {
         await this.#pause(settings.pollIntervalMs);
         continue;
       }
+      const claimedAt = clock.now();
       for (const job of claimed) {
-        this.#circuits.claimed(job.sellerId);
+        this.#circuits.claimed(job.sellerId, claimedAt);
         const delivery = this.#rate
           .take()
           .then(() => this.#deliver(job))

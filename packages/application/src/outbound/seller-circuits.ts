@@ -4,13 +4,19 @@
  * while the probes keep failing. Only the change of state is reported, never every refusal.
  */
 
-type Circuit =
-  | { readonly state: 'open'; readonly until: number; readonly pauseMs: number; readonly refusals: number }
-  | { readonly state: 'probing'; readonly pauseMs: number; readonly refusals: number };
+type Circuit = {
+  readonly state: 'open' | 'probing';
+  /** Open: when the next probe may go. Probing: when the probe counts as lost, and another may go. */
+  readonly until: number;
+  readonly pauseMs: number;
+  readonly refusals: number;
+};
 
 export interface CircuitSettings {
   readonly initialPauseMs: number;
   readonly maxPauseMs: number;
+  /** How long a probe may take before another is allowed (a probe whose delivery failed or vanished). */
+  readonly probeTimeoutMs?: number;
 }
 
 export class SellerCircuits {
@@ -24,14 +30,16 @@ export class SellerCircuits {
   /** Sellers whose deliveries must not be claimed now. */
   blocked(now: Date): string[] {
     return [...this.#circuits.entries()]
-      .filter(([, circuit]) => circuit.state === 'probing' || circuit.until > now.getTime())
+      .filter(([, circuit]) => circuit.until > now.getTime())
       .map(([sellerId]) => sellerId);
   }
 
-  /** A job of this seller was claimed: if its pause is over, that job is the one probe. */
-  claimed(sellerId: string): void {
+  /** A job of this seller was claimed: if its circuit is open, that job is the one probe. */
+  claimed(sellerId: string, now: Date): void {
     const circuit = this.#circuits.get(sellerId);
-    if (circuit?.state === 'open') this.#circuits.set(sellerId, { ...circuit, state: 'probing' });
+    if (circuit === undefined) return;
+    const probeTimeoutMs = this.#settings.probeTimeoutMs ?? circuit.pauseMs;
+    this.#circuits.set(sellerId, { ...circuit, state: 'probing', until: now.getTime() + probeTimeoutMs });
   }
 
   /** @returns true when this closes an open circuit. */
