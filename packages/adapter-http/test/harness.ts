@@ -1,9 +1,6 @@
 /** The API built over the real use cases and in-memory ports, plus the moves most tests make. */
 import { authenticate, cancelFromUniware, issueAccessToken, type Seller } from '@cancel-sync/application';
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildHttpApi, type HttpApiOptions, type Readiness } from '../src/index.ts';
 import {
-  CapturedLogs,
   FakeCrypto,
   InMemoryIdempotencyKeys,
   InMemoryLedger,
@@ -12,7 +9,10 @@ import {
   InMemoryTokens,
   ManualClock,
   SequentialIds,
-} from './fakes.ts';
+} from '@cancel-sync/application/testing';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { buildHttpApi, type HttpApiOptions, type Readiness } from '../src/index.ts';
+import { CapturedLogs } from './captured-logs.ts';
 import { aSeller, PASSWORD } from './mothers.ts';
 
 export const TOKEN_TTL_MS = 48 * 60 * 60 * 1000;

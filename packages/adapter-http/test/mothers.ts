@@ -1,6 +1,9 @@
 /** Object mothers: valid test data by default; a test states only what it cares about. */
 import type { Seller } from '@cancel-sync/application';
+
 import type { Order, OrderItem } from '@cancel-sync/domain';
+
+export { anItem, anOrder } from '@cancel-sync/domain/testing';
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -11,26 +14,6 @@ export const aSeller = (overrides: Partial<Seller> = {}): Seller => ({
   passwordHash: `hashed(${PASSWORD})`,
   createdAt: new Date('2026-01-01T00:00:00.000Z'),
   passwordChangedAt: new Date('2026-01-01T00:00:00.000Z'),
-  ...overrides,
-});
-
-export const anItem = (overrides: Partial<OrderItem> = {}): OrderItem => ({
-  orderItemId: 'item-1',
-  productId: 'prod-1',
-  variantId: 'var-1',
-  quantity: 3,
-  cancelledQuantity: 0,
-  status: 'CREATED',
-  ...overrides,
-});
-
-export const anOrder = (overrides: Partial<Order> = {}): Order => ({
-  orderId: 'SO-1',
-  sellerId: 'seller-1',
-  status: 'CREATED',
-  revision: 1,
-  sourceRevision: 1,
-  items: [anItem()],
   ...overrides,
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CancellationDecision, decideCancellation, type RefusalCode, summarize } from '../src/index.ts';
-import { aCommand, aLineFor, anItem, anOrder } from './mothers.ts';
+import { aCommand, aLineFor, anItem, anOrder } from '../src/testing/index.ts';
 
 const refusalCodes = (decision: CancellationDecision): (RefusalCode | 'applied')[] =>
   decision.outcomes.map((outcome) => (outcome.applied ? 'applied' : outcome.refusal.code));

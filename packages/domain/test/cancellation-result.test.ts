@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideCancellation, summarize } from '../src/index.ts';
-import { aCommand, aLineFor, anItem, anOrder } from './mothers.ts';
+import { aCommand, aLineFor, anItem, anOrder } from '../src/testing/index.ts';
 
 describe('partial-success aggregation', () => {
   const a = anItem({ orderItemId: 'a', quantity: 1 });

@@ -9,7 +9,7 @@ import {
   type OrderItem,
   summarize,
 } from '../src/index.ts';
-import { aCommand } from './mothers.ts';
+import { aCommand } from '../src/testing/index.ts';
 
 const RUNS = { numRuns: 1000 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applySnapshot, type OrderSnapshot } from '../src/index.ts';
-import { anItem, anOrder } from './mothers.ts';
+import { anItem, anOrder } from '../src/testing/index.ts';
 
 const aSnapshot = (overrides: Partial<OrderSnapshot> = {}): OrderSnapshot => ({
   orderId: 'SO-1',

@@ -1,15 +1,3 @@
-/** The in-memory ports come from the application's testing entry; only log capture is HTTP's own. */
-export {
-  FakeCrypto,
-  InMemoryIdempotencyKeys,
-  InMemoryLedger,
-  InMemoryRecords,
-  InMemorySellers,
-  InMemoryTokens,
-  ManualClock,
-  SequentialIds,
-} from '@cancel-sync/application/testing';
-
 /** A pino destination that keeps every line, to look for what must not be logged. */
 export class CapturedLogs {
   readonly lines: string[] = [];

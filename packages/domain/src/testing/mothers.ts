@@ -1,5 +1,5 @@
-/** Object mothers: small builders of valid domain data; a test states only what it cares about. */
-import type { CancelLine, CancelOrder, Order, OrderItem } from '../src/index.ts';
+/** Object mothers: small builders of valid domain data for tests of any package; a test states only what it cares about. */
+import type { CancelLine, CancelOrder, Order, OrderItem } from '../index.ts';
 
 export const anItem = (overrides: Partial<OrderItem> = {}): OrderItem => ({
   orderItemId: 'item-1',
