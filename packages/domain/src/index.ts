@@ -1,3 +1,4 @@
+export * from './backoff.ts';
 export * from './cancel-order.ts';
 export * from './cancellation-result.ts';
 export * from './order.ts';

@@ -1,12 +1,16 @@
-/** When to try a delivery again: exponential backoff with full jitter, bounded by attempts and age. */
+/** When to try a delivery again: the shared backoff, bounded by attempts and by the job's age. */
+import { type Backoff, backoffDelayMs } from './backoff.ts';
 
-export interface RetryPolicy {
+export interface RetryPolicy extends Backoff {
   /** Attempts in all, the first included. */
   readonly maxAttempts: number;
-  /** After this long since the first attempt a delivery is given up. */
+  /** After this long since the job was stored, a delivery is given up. */
   readonly maxAgeMs: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
+  /**
+   * The longest `Retry-After` honoured as asked; a longer one (a maintenance window) is waited in
+   * steps of this size, so one such answer never gives up a job at once.
+   */
+  readonly maxRetryAfterMs?: number | undefined;
 }
 
 export type RetryPlan =
@@ -16,12 +20,18 @@ export type RetryPlan =
 export interface RetryState {
   /** Attempts made so far, the failed one included. */
   readonly attempts: number;
-  readonly firstAttemptAt: Date;
+  /** When the job was stored: its age is counted from here. */
+  readonly since: Date;
 }
+
+/** Whether a job of this age is past the policy's limit. */
+export const isPastMaxAge = (policy: RetryPolicy, since: Date, now: Date): boolean =>
+  now.getTime() - since.getTime() > policy.maxAgeMs;
 
 /**
  * @param random a number in [0, 1), passed in so that the plan is a pure function.
- * @param retryAfterMs the wait Uniware asked for; it is a floor, never shortened by jitter.
+ * @param retryAfterMs the wait Uniware asked for; a floor (up to `maxRetryAfterMs`), never
+ *   shortened by jitter.
  */
 export const planRetry = (
   policy: RetryPolicy,
@@ -33,14 +43,13 @@ export const planRetry = (
   if (state.attempts >= policy.maxAttempts) {
     return { action: 'give-up', reason: `gave up after ${state.attempts} attempt(s)` };
   }
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, state.attempts - 1));
-  const jittered = Math.floor(Math.min(Math.max(random, 0), 1) * ceiling);
-  const delayMs = Math.max(jittered, retryAfterMs ?? 0);
-  const ageAtRetry = now.getTime() + delayMs - state.firstAttemptAt.getTime();
+  const asked = Math.min(retryAfterMs ?? 0, policy.maxRetryAfterMs ?? Number.POSITIVE_INFINITY);
+  const delayMs = Math.max(backoffDelayMs(policy, state.attempts, random), asked);
+  const ageAtRetry = now.getTime() + delayMs - state.since.getTime();
   if (ageAtRetry > policy.maxAgeMs) {
     return {
       action: 'give-up',
-      reason: `gave up after ${state.attempts} attempt(s): the next one would come ${Math.round(ageAtRetry / 1000)} s after the first, past the ${Math.round(policy.maxAgeMs / 1000)} s limit`,
+      reason: `gave up after ${state.attempts} attempt(s): the next one would come ${Math.round(ageAtRetry / 1000)} s after the job was stored, past the ${Math.round(policy.maxAgeMs / 1000)} s limit`,
     };
   }
   return { action: 'retry', delayMs };

@@ -21,6 +21,11 @@ export type UniwareAnswer =
 export type DeliveryVerdict =
   | { readonly verdict: 'delivered' }
   | { readonly verdict: 'rejected'; readonly message: string }
+  /**
+   * A repeat of a call whose outcome was unknown, refused because the units are cancelled already:
+   * the first call most likely went through. Final; replaying it would cancel more units.
+   */
+  | { readonly verdict: 'probably-applied'; readonly message: string }
   | {
       readonly verdict: 'retryable';
       readonly reason: string;
@@ -31,7 +36,37 @@ export type DeliveryVerdict =
 
 const RETRYABLE_STATUSES = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-export const classifyUniwareAnswer = (answer: UniwareAnswer, now: Date): DeliveryVerdict => {
+/**
+ * How Uniware words "these units are cancelled already" (and how the sandbox does). Only matched
+ * on a repeat after an unknown outcome: on a first call the same words are a plain refusal.
+ */
+const ALREADY_CANCELLED = [/already\s+cancel/i, /remain\S*\s+cancellable/i, /no\s+(units?|quantity)\s+left/i];
+
+export const looksAlreadyCancelled = (message: string): boolean =>
+  ALREADY_CANCELLED.some((pattern) => pattern.test(message));
+
+export interface AnswerContext {
+  /** An earlier call of this delivery may have reached Uniware without its answer reaching us. */
+  readonly afterUnknownOutcome?: boolean | undefined;
+}
+
+export const classifyUniwareAnswer = (
+  answer: UniwareAnswer,
+  now: Date,
+  context: AnswerContext = {},
+): DeliveryVerdict => {
+  const verdict = classifyAlone(answer, now);
+  if (
+    verdict.verdict === 'rejected' &&
+    context.afterUnknownOutcome === true &&
+    looksAlreadyCancelled(verdict.message)
+  ) {
+    return { verdict: 'probably-applied', message: verdict.message };
+  }
+  return verdict;
+};
+
+const classifyAlone = (answer: UniwareAnswer, now: Date): DeliveryVerdict => {
   if (answer.kind === 'network-error') {
     return {
       verdict: 'retryable',
@@ -51,6 +86,16 @@ export const classifyUniwareAnswer = (answer: UniwareAnswer, now: Date): Deliver
       retryAfterMs: parseRetryAfter(answer.retryAfter, now),
       // A gateway timeout says nothing of whether Uniware applied the cancellation.
       outcomeUnknown: httpStatus === 504,
+    };
+  }
+  // A redirect, a missing route or a page that is not Uniware's JSON comes from a wrong base URL or
+  // a proxy in between, not from Uniware judging this cancellation: retried (bounded), never final.
+  if ((httpStatus >= 300 && httpStatus < 400) || httpStatus === 404 || !isRecord(body)) {
+    return {
+      verdict: 'retryable',
+      reason: `HTTP ${httpStatus} is not an answer of Uniware's cancel API (check UC_BASE_URL and any proxy)${suffix(messageOf(body))}`,
+      retryAfterMs: parseRetryAfter(answer.retryAfter, now),
+      outcomeUnknown: false,
     };
   }
   return { verdict: 'rejected', message: `HTTP ${httpStatus}${suffix(messageOf(body))}` };

@@ -14,7 +14,9 @@ export interface UniwareCancelRequest {
 }
 
 /** Uniware cancels by SKU, so units of the same product and variant are merged into one entry. */
-export const toUniwareCancelRequest = (event: OrderCancelled): UniwareCancelRequest => {
+export const toUniwareCancelRequest = (
+  event: Pick<OrderCancelled, 'orderId' | 'items' | 'reason'>,
+): UniwareCancelRequest => {
   const merged = new Map<string, UniwareCancelledSku>();
   for (const { productId, variantId, quantity } of event.items) {
     const key = JSON.stringify([productId, variantId]);

@@ -58,7 +58,7 @@ describe("classifying Uniware's answer", () => {
     expect(classifyUniwareAnswer(response(504, null), now)).toMatchObject({ outcomeUnknown: true });
   });
 
-  it.each([400, 404, 409, 422])('rejected on HTTP %i, keeping the message', (httpStatus) => {
+  it.each([400, 409, 422])('rejected on HTTP %i with a JSON body, keeping the message', (httpStatus) => {
     expect(classifyUniwareAnswer(response(httpStatus, { message: 'bad saleOrderCode' }), now)).toEqual({
       verdict: 'rejected',
       message: `HTTP ${httpStatus}: bad saleOrderCode`,
@@ -80,6 +80,65 @@ describe("classifying Uniware's answer", () => {
     expect(classifyUniwareAnswer(timedOut, now)).toMatchObject({
       verdict: 'retryable',
       outcomeUnknown: true,
+    });
+  });
+});
+
+describe('answers that are not Uniware judging the cancellation', () => {
+  it.each([301, 302, 307, 308, 404])(
+    'retryable, never sent before, on HTTP %i (a wrong base URL)',
+    (httpStatus) => {
+      expect(classifyUniwareAnswer(response(httpStatus, { message: 'moved' }), now)).toMatchObject({
+        verdict: 'retryable',
+        outcomeUnknown: false,
+      });
+    },
+  );
+
+  it.each([400, 405, 413, 418])('retryable on HTTP %i whose body is a proxy page, not JSON', (httpStatus) => {
+    const verdict = classifyUniwareAnswer(
+      response(httpStatus, '<html><body>Bad gateway rule</body></html>'),
+      now,
+    );
+    expect(verdict).toMatchObject({ verdict: 'retryable', outcomeUnknown: false });
+    expect(verdict.verdict === 'retryable' && verdict.reason).toContain('UC_BASE_URL');
+  });
+
+  it('keeps the Retry-After a misdirected answer carries', () => {
+    expect(classifyUniwareAnswer(response(302, '', '60'), now)).toMatchObject({ retryAfterMs: 60_000 });
+  });
+});
+
+describe('a repeat after an unknown outcome', () => {
+  const already = response(200, {
+    status: 'failure',
+    message:
+      'Cannot cancel 2 unit(s) of SKU (productId p, variantId v) in sale order SO-1: only 0 remain(s) cancellable',
+  });
+
+  it('is "probably applied" when Uniware refuses it because the units are cancelled already', () => {
+    expect(classifyUniwareAnswer(already, now, { afterUnknownOutcome: true })).toMatchObject({
+      verdict: 'probably-applied',
+    });
+    expect(
+      classifyUniwareAnswer(
+        response(200, { status: 'failure', message: 'Order item already cancelled' }),
+        now,
+        {
+          afterUnknownOutcome: true,
+        },
+      ),
+    ).toMatchObject({ verdict: 'probably-applied' });
+  });
+
+  it('is a plain rejection on a first call with the same words', () => {
+    expect(classifyUniwareAnswer(already, now)).toMatchObject({ verdict: 'rejected' });
+  });
+
+  it('is a plain rejection after an unknown outcome when the refusal is about something else', () => {
+    const notFound = response(200, { status: 'failure', message: 'Sale order not found' });
+    expect(classifyUniwareAnswer(notFound, now, { afterUnknownOutcome: true })).toMatchObject({
+      verdict: 'rejected',
     });
   });
 });
