@@ -23,6 +23,8 @@ export const DEAD_LETTER_CODES = [
   'UNIWARE_REJECTED',
   'DELIVERY_GAVE_UP',
   'UNKNOWN_ORDER_SELLER',
+  'LEDGER_DISAGREES',
+  'HANDLER_FAILED',
 ] as const;
 export type DeadLetterCode = (typeof DEAD_LETTER_CODES)[number];
 
@@ -33,7 +35,11 @@ export const DEAD_LETTER_CODE_MEANINGS: Readonly<Record<DeadLetterCode, string>>
   UNIWARE_REJECTED: 'Uniware refused the cancellation for good; retrying cannot help.',
   DELIVERY_GAVE_UP: 'Uniware could not be reached or kept failing until the retries ran out.',
   UNKNOWN_ORDER_SELLER:
-    'The order or its seller is unknown to cancel-sync, so there is no one to send it for.',
+    'The seller is not registered with cancel-sync (no Uniware merchant id to send it for) and was not registered within DELIVERY_AWAIT_LEDGER_SECONDS. (An order the ledger does not know is waited for the same time, then pushed as the event asked.)',
+  LEDGER_DISAGREES:
+    'The order ledger refused some or all lines of the event (refusedLines says which and why): those units are not pushed to Uniware; the accepted ones are.',
+  HANDLER_FAILED:
+    'The record decoded, but handling it kept failing for a reason of its own (not infrastructure being down) until the attempts ran out: it was parked, with the original bytes, and its partition moved on.',
 };
 
 /** Long reasons (a whole error chain) are cut so a header stays readable. */

@@ -30,6 +30,7 @@ export const DELIVERY_DEAD_LETTER_CODES = [
   'UNIWARE_REJECTED',
   'DELIVERY_GAVE_UP',
   'UNKNOWN_ORDER_SELLER',
+  'LEDGER_DISAGREES',
 ] as const;
 export type DeliveryDeadLetterCode = (typeof DELIVERY_DEAD_LETTER_CODES)[number];
 
@@ -71,10 +72,11 @@ export const UniwareCancelRequestV1 = Type.Object(
   {
     saleOrderCode: OrderId(),
     cancelledSkuCodes: Type.Array(UniwareCancelledSkuV1, {
-      minItems: 1,
+      minItems: 0,
       maxItems: ITEMS_MAX,
       title: 'Cancelled SKU codes',
-      description: 'The units to cancel, one entry per product and variant.',
+      description:
+        'The units to cancel, one entry per product and variant: only those the ledger accepted. Empty in a LEDGER_DISAGREES letter whose every line was refused (nothing was sent).',
     }),
     cancellationReason: Type.String({
       minLength: 1,
@@ -87,6 +89,72 @@ export const UniwareCancelRequestV1 = Type.Object(
     title: 'Uniware cancel request',
     description: "The body cancel-sync sends to Uniware's POST /uc/v1/order/cancel.",
   },
+);
+
+export const AttemptV1 = Type.Object(
+  {
+    attempt: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      title: 'Attempt',
+      description: '1 for the first call.',
+    }),
+    startedAt: Timestamp('Started at', 'When the call was started.'),
+    endedAt: Type.Optional(Timestamp('Ended at', 'When its answer was recorded.')),
+    outcome: Type.String({
+      maxLength: 40,
+      title: 'Outcome',
+      description:
+        'delivered, rejected, probably-applied, retryable, auth-failure, or unknown (the caller stopped mid-call, or the answer never came).',
+    }),
+    httpStatus: Type.Optional(
+      Type.Integer({
+        minimum: 100,
+        maximum: 599,
+        title: 'HTTP status',
+        description: "Uniware's HTTP status; absent when no answer came (a timeout or a dropped connection).",
+      }),
+    ),
+    message: Type.Optional(
+      Type.String({
+        maxLength: DEAD_LETTER_REASON_MAX_LENGTH,
+        title: 'Message',
+        description: "Uniware's message or the error.",
+      }),
+    ),
+  },
+  { title: 'Attempt', description: 'One call to Uniware and what came back.' },
+);
+
+export const RefusedLineV1 = Type.Object(
+  {
+    orderItemId: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        title: 'Order item id',
+        description: "The line's order item, when the event named one.",
+      }),
+    ),
+    productId: ProductId(),
+    variantId: VariantId(),
+    quantity: Type.Integer({
+      minimum: 0,
+      maximum: QUANTITY_MAX,
+      title: 'Quantity',
+      description: 'The units the event asked to cancel on this line.',
+    }),
+    code: Type.String({
+      maxLength: 60,
+      title: 'Code',
+      description: "The ledger's refusal code, e.g. QUANTITY_EXCEEDS_CANCELLABLE or ITEM_NOT_CANCELLABLE.",
+    }),
+    message: Type.String({
+      maxLength: DEAD_LETTER_REASON_MAX_LENGTH,
+      title: 'Message',
+      description: 'Why the ledger refused the line, for humans.',
+    }),
+  },
+  { title: 'Refused line', description: 'A line of the event the order ledger refused.' },
 );
 
 export const DeliveryDeadLetterV1 = Type.Object(
@@ -128,6 +196,20 @@ export const DeliveryDeadLetterV1 = Type.Object(
     firstAttemptAt: Type.Optional(
       Timestamp('First attempt at', 'When Uniware was first called; absent if it never was.'),
     ),
+    attemptLog: Type.Optional(
+      Type.Array(AttemptV1, {
+        maxItems: 50,
+        title: 'Attempt log',
+        description: 'Every call made to Uniware (the last 50), in order, with what came back.',
+      }),
+    ),
+    refusedLines: Type.Optional(
+      Type.Array(RefusedLineV1, {
+        maxItems: ITEMS_MAX,
+        title: 'Refused lines',
+        description: 'With LEDGER_DISAGREES: the lines of the event the ledger refused, and why.',
+      }),
+    ),
     failedAt: Timestamp(
       'Failed at',
       'When the delivery was given up on; the same as the dlq-failed-at header.',
@@ -137,7 +219,7 @@ export const DeliveryDeadLetterV1 = Type.Object(
     $id: 'urn:cancel-sync:dead-letter:delivery:v1',
     title: 'DeliveryDeadLetterV1',
     description:
-      'A cancellation cancel-sync will not deliver to Uniware, published to "order.cancelled.dlq" with Kafka key = orderId and dlq-code UNIWARE_REJECTED, DELIVERY_GAVE_UP or UNKNOWN_ORDER_SELLER. Records of that topic with dlq-code INVALID_JSON or SCHEMA_VIOLATION are copies of undecodable records instead. Unknown properties are allowed for forward compatibility and ignored by consumers.',
+      'A cancellation cancel-sync will not deliver to Uniware, published to "order.cancelled.dlq" with Kafka key = orderId and dlq-code UNIWARE_REJECTED, DELIVERY_GAVE_UP, UNKNOWN_ORDER_SELLER or LEDGER_DISAGREES. Records of that topic with dlq-code INVALID_JSON or SCHEMA_VIOLATION are copies of undecodable records instead. Unknown properties are allowed for forward compatibility and ignored by consumers.',
   },
 );
 
