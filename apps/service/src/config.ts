@@ -84,7 +84,30 @@ export const EnvironmentSchema = Type.Object({
   ),
   DELIVERY_BASE_DELAY_MS: Integer(1000, 1, 3_600_000, 'First retry delay ceiling (doubles per attempt).'),
   DELIVERY_MAX_DELAY_MS: Integer(300_000, 1, 86_400_000, 'Largest retry delay ceiling.'),
-  DELIVERY_LEASE_MS: Integer(60_000, 1000, 3_600_000, 'Lease of a job; must outlast a call to Uniware.'),
+  DELIVERY_LEASE_MS: Integer(
+    15_000,
+    1000,
+    3_600_000,
+    "Lease of a job, renewed while its call is under way: a dead holder's jobs go out again after it.",
+  ),
+  DELIVERY_LEASE_RENEW_MS: Integer(
+    5000,
+    100,
+    1_800_000,
+    'How often a holder renews its leases (below half the lease).',
+  ),
+  DELIVERY_MAX_RETRY_AFTER_MS: Integer(
+    300_000,
+    1000,
+    86_400_000,
+    'Longest Retry-After honoured as asked; a longer one is waited in steps of this.',
+  ),
+  DELIVERY_AWAIT_LEDGER_SECONDS: Integer(
+    300,
+    0,
+    7 * 86_400,
+    'How long a job waits for an unknown order (then pushed as asked) or seller (then dead-lettered).',
+  ),
   DELIVERY_POLL_INTERVAL_MS: Integer(500, 10, 60_000, 'How often to look for due jobs when idle.'),
   AUTH_CIRCUIT_PAUSE_MS: Integer(30_000, 100, 3_600_000, 'Pause after Uniware refuses our credentials.'),
   AUTH_CIRCUIT_MAX_PAUSE_MS: Integer(600_000, 100, 86_400_000, 'Largest pause while refusals go on.'),
@@ -116,6 +139,18 @@ export const EnvironmentSchema = Type.Object({
 
   OUTBOX_BATCH_SIZE: Integer(100, 1, 10_000, 'Announcements published per round.'),
   OUTBOX_POLL_INTERVAL_MS: Integer(200, 10, 60_000, 'How often to look at the outbox when idle.'),
+  OUTBOX_LEASE_MS: Integer(
+    15_000,
+    1000,
+    3_600_000,
+    "A relay's claim on what it publishes; a dead relay's share is published by another after it.",
+  ),
+  CONSUMER_MAX_RECORD_ATTEMPTS: Integer(
+    10,
+    1,
+    10_000,
+    'Failures of a record of its own (not the database being down) before it is parked.',
+  ),
 });
 export type Environment = Static<typeof EnvironmentSchema>;
 
@@ -160,8 +195,10 @@ const derive = (env: Environment): Config => {
   const problems: string[] = [];
   if (unknown.length > 0)
     problems.push(`SERVICE_ROLES: unknown role(s) ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
-  if (env.DELIVERY_LEASE_MS <= env.UC_CONNECT_TIMEOUT_MS + env.UC_RESPONSE_TIMEOUT_MS) {
-    problems.push('DELIVERY_LEASE_MS: must be longer than UC_CONNECT_TIMEOUT_MS + UC_RESPONSE_TIMEOUT_MS');
+  if (env.DELIVERY_LEASE_RENEW_MS * 2 > env.DELIVERY_LEASE_MS) {
+    problems.push(
+      'DELIVERY_LEASE_RENEW_MS: must be at most half of DELIVERY_LEASE_MS, or a lease lapses between renewals',
+    );
   }
   if (env.DELIVERY_MAX_DELAY_MS < env.DELIVERY_BASE_DELAY_MS) {
     problems.push('DELIVERY_MAX_DELAY_MS: must not be below DELIVERY_BASE_DELAY_MS');

@@ -66,6 +66,14 @@ export const consumerLog =
           'consumer crashed',
         );
         return;
+      case 'parked':
+        metrics.parkedRecords.inc({ topic });
+        metrics.deadLetters.inc({ code: 'HANDLER_FAILED' });
+        logger.error(
+          { ...observation.record, attempts: observation.attempts, reason: observation.reason },
+          'message parked after its handling kept failing; its partition goes on',
+        );
+        return;
       case 'stopped':
         logger.info({ topic, groupId: observation.groupId }, 'consumer stopped');
         return;

@@ -1,8 +1,7 @@
 /** Turns what the dispatcher reports into log lines and metrics, loud once, quiet on repeats. */
-import type { DispatchEvent } from '@cancel-sync/application';
+import { type DispatchEvent, ThrottledLog } from '@cancel-sync/application';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.ts';
-import { ThrottledLog } from './throttled-log.ts';
 
 const job = (event: {
   readonly job: { jobId: string; orderId: string; sellerId: string; attempts: number };
@@ -29,6 +28,41 @@ export const dispatchLog = (logger: Logger, metrics: Metrics) => {
           'Uniware rejected the cancellation; dead-lettered',
         );
         return;
+      case 'probably-applied':
+        metrics.deliveries.inc({ outcome: 'probably-applied' });
+        logger.warn(
+          { ...job(event), uniwareMessage: event.message },
+          'a repeat after an unknown outcome was refused as cancelled already: the first call most likely went through',
+        );
+        return;
+      case 'disagreed':
+        metrics.deliveries.inc({ outcome: 'disagreed' });
+        metrics.deadLetters.inc({ code: 'LEDGER_DISAGREES' });
+        logger.warn(job(event), 'the ledger refused every line of the event: nothing pushed; dead-lettered');
+        return;
+      case 'waiting':
+        throttled.maybe(`waiting:${event.waitingFor}`, (suppressed) =>
+          logger.info(
+            {
+              ...job(event),
+              waitingFor: event.waitingFor,
+              until: new Date(event.untilMs),
+              similarSuppressed: suppressed,
+            },
+            event.waitingFor === 'order'
+              ? 'delivery waits for the order feed to bring the order'
+              : 'delivery waits for the seller to be registered',
+          ),
+        );
+        return;
+      case 'record-failed':
+        throttled.maybe('record-failed', (suppressed) =>
+          logger.error(
+            { ...job(event), err: event.error, retryInMs: event.retryInMs, similarSuppressed: suppressed },
+            "could not record a delivery's outcome; retrying while the lease is held",
+          ),
+        );
+        return;
       case 'retry-scheduled':
         metrics.deliveryRetries.inc({ outcome_unknown: String(event.outcomeUnknown) });
         throttled.maybe(`retry:${event.reason.slice(0, 40)}`, (suppressed) =>
@@ -53,7 +87,13 @@ export const dispatchLog = (logger: Logger, metrics: Metrics) => {
         );
         return;
       case 'taken-over':
-        logger.warn(job(event), 'took over a delivery whose lease ran out (its holder stopped mid-call)');
+        metrics.takeovers.inc({ maybe_sent: String(event.maybeSent) });
+        logger.warn(
+          { ...job(event), maybeSent: event.maybeSent },
+          event.maybeSent
+            ? 'took over a delivery whose holder stopped mid-call: the next call may repeat it'
+            : 'took over a delivery whose holder stopped before calling Uniware',
+        );
         return;
       case 'circuit-opened':
         openCircuits.add(event.sellerId);

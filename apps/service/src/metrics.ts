@@ -4,7 +4,8 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 export const createMetrics = () => {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'cancel_sync_process_' });
+  // Node's own names already start with process_ or nodejs_: cancel_sync_process_cpu_seconds_total.
+  collectDefaultMetrics({ register: registry, prefix: 'cancel_sync_' });
   const registers = [registry];
   return {
     registry,
@@ -22,7 +23,7 @@ export const createMetrics = () => {
     }),
     deliveries: new Counter({
       name: 'cancel_sync_deliveries_total',
-      help: 'Finished deliveries to Uniware by outcome: delivered, rejected, dead.',
+      help: 'Finished deliveries to Uniware by outcome: delivered, rejected, probably-applied, disagreed, dead.',
       labelNames: ['outcome'] as const,
       registers,
     }),
@@ -47,6 +48,18 @@ export const createMetrics = () => {
     outboxPublished: new Counter({
       name: 'cancel_sync_outbox_published_total',
       help: 'order.cancelled announcements published from the outbox.',
+      registers,
+    }),
+    takeovers: new Counter({
+      name: 'cancel_sync_delivery_takeovers_total',
+      help: 'Jobs taken over from a holder whose lease ran out; maybe_sent = it had started a call (a possible repeat).',
+      labelNames: ['maybe_sent'] as const,
+      registers,
+    }),
+    parkedRecords: new Counter({
+      name: 'cancel_sync_parked_records_total',
+      help: 'Kafka records moved past after their handling kept failing, by topic.',
+      labelNames: ['topic'] as const,
       registers,
     }),
     deadLetters: new Counter({

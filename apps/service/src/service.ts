@@ -10,20 +10,28 @@ import {
   ensureTopics,
   KafkaCancellationEvents,
   KafkaDeadLetters,
+  KafkaParkedRecordPublisher,
   startOrderCancelledConsumer,
   startOrderLifecycleConsumer,
 } from '@cancel-sync/adapter-kafka';
-import { connectMongo, createMongoStores } from '@cancel-sync/adapter-mongodb';
+import { connectMongo, createMongoStores, isStoreUnavailable } from '@cancel-sync/adapter-mongodb';
 import { createUniwareHttpClient } from '@cancel-sync/adapter-uniware';
 import {
   acceptCancellationEvent,
   applyOrderSnapshot,
   authenticate,
   cancelFromUniware,
+  type DeadLetters,
   DeliveryDispatcher,
+  type DeliveryJobs,
   issueAccessToken,
   LoginThrottle,
-  OutboxRelay,
+  type OrderLedger,
+  type ParkedRecord,
+  Relay,
+  type RelayEvent,
+  ThrottledLog,
+  WriteConflictError,
 } from '@cancel-sync/application';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -31,7 +39,6 @@ import { consumerLog } from './consumer-log.ts';
 import { dispatchLog } from './dispatch-log.ts';
 import { instrumentedUniware } from './instrumented-uniware.ts';
 import { addScrapedGauge, createMetrics, serveMetrics } from './metrics.ts';
-import { ThrottledLog } from './throttled-log.ts';
 
 type FastifyInstance = Awaited<ReturnType<typeof buildHttpApi>>;
 
@@ -43,10 +50,21 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** Wraps a port before the use cases get it: how a test injects a fault at one exact step. */
+export interface PortDecorators {
+  readonly deliveryJobs?: (port: DeliveryJobs) => DeliveryJobs;
+  readonly deadLetters?: (port: DeadLetters) => DeadLetters;
+  readonly ledger?: (port: OrderLedger) => OrderLedger;
+}
+
 const clock = { now: () => new Date() };
 const ids = { newId: () => randomUUID() };
 
-export const startService = async (config: Config, logger: Logger): Promise<RunningService> => {
+export const startService = async (
+  config: Config,
+  logger: Logger,
+  decorate: PortDecorators = {},
+): Promise<RunningService> => {
   const { env, roles } = config;
   const stops: { name: string; stop: () => Promise<unknown> }[] = [];
   const stopAll = async () => {
@@ -70,7 +88,12 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
     });
     stops.push({ name: 'mongodb', stop: () => mongo.close() });
     health.set('mongodb', () => mongo.ping().then(() => 'ok'));
-    const stores = createMongoStores(mongo.db);
+    const plain = createMongoStores(mongo.db);
+    const stores = {
+      ...plain,
+      deliveryJobs: decorate.deliveryJobs?.(plain.deliveryJobs) ?? plain.deliveryJobs,
+      ledger: decorate.ledger?.(plain.ledger) ?? plain.ledger,
+    };
     await stores.ensureIndexes();
     addScrapedGauge(metrics, 'cancel_sync_delivery_jobs', 'Delivery jobs by state.', 'state', () =>
       stores.deliveryJobs.countByState(),
@@ -94,28 +117,98 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
     }
     const crypto = createNodeCrypto();
 
-    let relay: OutboxRelay | undefined;
+    const accept = acceptCancellationEvent({
+      ledger: stores.ledger,
+      records: stores.cancellationRecords,
+      jobs: stores.deliveryJobs,
+      clock,
+      settings: {
+        maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
+        rememberEventsMs: env.REMEMBER_EVENTS_SECONDS * 1000,
+        awaitOrderMs: env.DELIVERY_AWAIT_LEDGER_SECONDS * 1000,
+      },
+    });
+
+    const relays: Relay<never>[] = [];
+    /** Publishes what a store holds for publication, one relay per kind, each with its own log line. */
+    const startRelay = <E>(name: string, relay: Relay<E>) => {
+      relay.start();
+      stops.push({ name, stop: () => relay.stop() });
+      relays.push(relay as unknown as Relay<never>);
+      return relay;
+    };
+    const relaySettings = {
+      owner: config.instanceId,
+      batchSize: env.OUTBOX_BATCH_SIZE,
+      pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+      leaseMs: env.OUTBOX_LEASE_MS,
+      retry: { baseDelayMs: 500, maxDelayMs: 30_000 },
+    };
+    const relayLog =
+      (name: string, onPublished: (count: number) => void = () => undefined) =>
+      <E>(event: RelayEvent<E>) => {
+        if (event.type === 'published') onPublished(event.batch.entries.length);
+        else
+          throttled.maybe(name, (suppressed) =>
+            logger.error(
+              { err: event.error, part: name, similarSuppressed: suppressed },
+              `${name}: could not publish; will retry`,
+            ),
+          );
+      };
+    let announcements: { notify(): void } | undefined;
     if (roles.has('relay')) {
       const events = new KafkaCancellationEvents({ kafka, topic: env.TOPIC_ORDER_CANCELLED });
       await events.connect();
       stops.push({ name: 'order.cancelled producer', stop: () => events.disconnect() });
-      const started = new OutboxRelay({
-        outbox: stores.outbox,
-        events: {
-          publish: async (batch) => {
-            await events.publish(batch);
-            metrics.outboxPublished.inc(batch.length);
-          },
-        },
-        settings: { batchSize: env.OUTBOX_BATCH_SIZE, pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS },
-        onError: (error) =>
-          throttled.maybe('outbox', (suppressed) =>
-            logger.error({ err: error, similarSuppressed: suppressed }, 'outbox relay failed; will retry'),
-          ),
+      announcements = startRelay(
+        'outbox relay',
+        new Relay({
+          source: stores.outbox,
+          publish: (batch) => events.publish(batch),
+          clock,
+          random: Math.random,
+          settings: relaySettings,
+          observe: relayLog('outbox relay', (count) => metrics.outboxPublished.inc(count)),
+        }),
+      );
+      const deadLetters = new KafkaDeadLetters({
+        kafka,
+        topic: env.TOPIC_ORDER_CANCELLED_DLQ,
+        sourceTopic: env.TOPIC_ORDER_CANCELLED,
       });
-      started.start();
-      stops.push({ name: 'outbox relay', stop: () => started.stop() });
-      relay = started;
+      await deadLetters.connect();
+      stops.push({ name: 'dead-letter producer', stop: () => deadLetters.disconnect() });
+      const publisher = decorate.deadLetters?.(deadLetters) ?? deadLetters;
+      startRelay(
+        'dead-letter relay',
+        new Relay({
+          source: stores.deadLetterOutbox,
+          publish: (letters) => publisher.publish(letters),
+          clock,
+          random: Math.random,
+          settings: relaySettings,
+          observe: relayLog('dead-letter relay'),
+        }),
+      );
+      const parked = new KafkaParkedRecordPublisher({
+        kafka,
+        deadLetterTopicOf: (topic) =>
+          topic === env.TOPIC_ORDER_LIFECYCLE ? env.TOPIC_ORDER_LIFECYCLE_DLQ : env.TOPIC_ORDER_CANCELLED_DLQ,
+      });
+      await parked.connect();
+      stops.push({ name: 'parked-record producer', stop: () => parked.disconnect() });
+      startRelay(
+        'parked-record relay',
+        new Relay({
+          source: stores.parkedRecords,
+          publish: (records) => parked.publish(records),
+          clock,
+          random: Math.random,
+          settings: relaySettings,
+          observe: relayLog('parked-record relay'),
+        }),
+      );
     }
 
     let dispatcher: DeliveryDispatcher | undefined;
@@ -129,24 +222,20 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
         responseTimeoutMs: env.UC_RESPONSE_TIMEOUT_MS,
       });
       stops.push({ name: 'uniware client', stop: () => uniware.close() });
-      const deadLetters = new KafkaDeadLetters({
-        kafka,
-        topic: env.TOPIC_ORDER_CANCELLED_DLQ,
-        sourceTopic: env.TOPIC_ORDER_CANCELLED,
-      });
-      await deadLetters.connect();
-      stops.push({ name: 'dead-letter producer', stop: () => deadLetters.disconnect() });
       const started = new DeliveryDispatcher({
         jobs: stores.deliveryJobs,
         sellers: stores.sellers,
         uniware: instrumentedUniware(uniware, metrics),
-        deadLetters,
+        recheckLedger: accept.recheckLedger,
         clock,
         random: Math.random,
         observe: dispatchLog(logger.child({ part: 'dispatcher' }), metrics),
         settings: {
           owner: config.instanceId,
           leaseMs: env.DELIVERY_LEASE_MS,
+          renewEveryMs: env.DELIVERY_LEASE_RENEW_MS,
+          stopGraceMs: env.DELIVERY_LEASE_MS,
+          awaitSellerMs: env.DELIVERY_AWAIT_LEDGER_SECONDS * 1000,
           pollIntervalMs: env.DELIVERY_POLL_INTERVAL_MS,
           maxConcurrency: env.UC_MAX_CONCURRENCY,
           requestsPerSecond: env.UC_REQUESTS_PER_SECOND,
@@ -155,11 +244,11 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
             maxAgeMs: env.DELIVERY_MAX_AGE_SECONDS * 1000,
             baseDelayMs: env.DELIVERY_BASE_DELAY_MS,
             maxDelayMs: env.DELIVERY_MAX_DELAY_MS,
+            maxRetryAfterMs: env.DELIVERY_MAX_RETRY_AFTER_MS,
           },
           circuit: {
             initialPauseMs: env.AUTH_CIRCUIT_PAUSE_MS,
             maxPauseMs: env.AUTH_CIRCUIT_MAX_PAUSE_MS,
-            probeTimeoutMs: env.DELIVERY_LEASE_MS,
           },
         },
       });
@@ -169,16 +258,6 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
     }
 
     if (roles.has('consumer')) {
-      const accept = acceptCancellationEvent({
-        ledger: stores.ledger,
-        records: stores.cancellationRecords,
-        jobs: stores.deliveryJobs,
-        clock,
-        settings: {
-          maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
-          rememberEventsMs: env.REMEMBER_EVENTS_SECONDS * 1000,
-        },
-      });
       const log = logger.child({ part: 'consumer' });
       /** What both consumers share; each topic has a group of its own, or KafkaJS would hand a member partitions of a topic it does not consume. */
       const consumerOptions = (topic: string, deadLetterTopic: string, group: string) => ({
@@ -189,6 +268,15 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
         partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
         sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
         observe: consumerLog(log, metrics, topic),
+        park: {
+          store: async (record: ParkedRecord) => {
+            await stores.parkedRecords.park(record);
+            for (const relay of relays) relay.notify();
+          },
+          maxAttempts: env.CONSUMER_MAX_RECORD_ATTEMPTS,
+          // The database being unreachable, or the order busy under other writers, is waited out.
+          isTransient: (error: unknown) => isStoreUnavailable(error) || error instanceof WriteConflictError,
+        },
       });
       const watch = (name: string, consumer: { stop(): Promise<void>; isHealthy(): boolean }) => {
         stops.push({ name, stop: () => consumer.stop() });
@@ -200,7 +288,10 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
           ...consumerOptions(env.TOPIC_ORDER_CANCELLED, env.TOPIC_ORDER_CANCELLED_DLQ, 'order-cancelled'),
           accept: async (event, sequence) => {
             const answer = await accept(event, sequence);
-            if (answer.kind === 'accepted' && answer.job === 'enqueued') dispatcher?.notify();
+            if (answer.kind === 'accepted' && answer.job === 'enqueued') {
+              dispatcher?.notify();
+              for (const relay of relays) relay.notify();
+            }
             return answer;
           },
         }),
@@ -256,7 +347,7 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
               status: answer.result.status,
               replayed: String(answer.replayed),
             });
-            if (!answer.replayed && answer.result.status !== 'FAILED') relay?.notify();
+            if (!answer.replayed && answer.result.status !== 'FAILED') announcements?.notify();
           }
           return answer;
         },

@@ -52,7 +52,7 @@ describe('configuration', () => {
     [{ SERVICE_ROLES: 'http,cron' }, 'SERVICE_ROLES: unknown role(s) cron'],
     [{ UC_BASE_URL: 'ftp://example.com' }, 'UC_BASE_URL'],
     [{ KAFKA_BROKERS: 'no-port' }, 'KAFKA_BROKERS'],
-    [{ DELIVERY_LEASE_MS: '5000', UC_RESPONSE_TIMEOUT_MS: '10000' }, 'DELIVERY_LEASE_MS'],
+    [{ DELIVERY_LEASE_MS: '5000', DELIVERY_LEASE_RENEW_MS: '3000' }, 'DELIVERY_LEASE_RENEW_MS'],
   ])('refuses %j, naming %s', (bad, name) => {
     expect(() => loadConfig({ ...required, ...bad })).toThrow(name);
   });

@@ -13,7 +13,11 @@ export type {
   RecordPosition,
 } from './consumer/observations.ts';
 export type { RetryDelays } from './consumer/retry-delay.ts';
-export { KafkaDeadLetters, type KafkaDeadLettersOptions } from './dead-letters.ts';
+export {
+  KafkaDeadLetters,
+  type KafkaDeadLettersOptions,
+  KafkaParkedRecordPublisher,
+} from './dead-letters.ts';
 export { createKafkaClient, DEFAULT_RETRY, type KafkaClientConfig } from './kafka-client.ts';
 export type { KafkaLog, KafkaLogLevel, KafkaLogThreshold } from './kafka-log.ts';
 export { toOrderCancelled, toOrderCancelledV1, toOrderSnapshot } from './mapping.ts';

@@ -2,7 +2,7 @@
  * The only place where contract shapes (what travels on Kafka) and domain shapes meet. The
  * contracts carry a `schemaVersion`; the domain never sees it.
  */
-import type { DeadLetterCode, DeliveryJob } from '@cancel-sync/application';
+import type { DeliveryJob, StoredDeadLetter } from '@cancel-sync/application';
 import {
   type DeliveryDeadLetterV1,
   type OrderCancelledV1,
@@ -54,32 +54,56 @@ export const toOrderSnapshot = ({ order }: OrderLifecycleV1): OrderSnapshot => (
   })),
 });
 
-export const toDeliveryDeadLetterV1 = (
-  job: DeliveryJob,
-  code: DeadLetterCode,
-  reason: string,
-  failedAt: Date,
-): DeliveryDeadLetterV1 => ({
-  schemaVersion: 1,
-  eventId: job.jobId,
-  code,
-  reason: truncateReason(reason),
-  orderId: job.orderId,
-  sellerId: job.sellerId,
-  source: job.source,
-  request: {
-    saleOrderCode: job.request.saleOrderCode,
-    cancelledSkuCodes: job.request.cancelledSkuCodes.map(({ quantity, productId, variantId }) => ({
-      quantity,
-      productId,
-      variantId,
-    })),
-    cancellationReason: job.request.cancellationReason,
-  },
-  attempts: job.attempts,
-  unknownOutcomes: job.unknownOutcomes,
-  ...(job.lastError === undefined ? {} : { lastError: truncateReason(job.lastError) }),
-  createdAt: job.createdAt.toISOString(),
-  ...(job.firstAttemptAt === undefined ? {} : { firstAttemptAt: job.firstAttemptAt.toISOString() }),
-  failedAt: failedAt.toISOString(),
-});
+export const toDeliveryDeadLetterV1 = (job: DeliveryJob, letter: StoredDeadLetter): DeliveryDeadLetterV1 => {
+  const firstAttemptAt = job.attemptLog[0]?.startedAt;
+  return {
+    schemaVersion: 1,
+    eventId: job.jobId,
+    code: letter.code,
+    reason: truncateReason(letter.reason),
+    orderId: job.orderId,
+    sellerId: job.sellerId,
+    source: job.source,
+    request: {
+      saleOrderCode: job.request.saleOrderCode,
+      cancelledSkuCodes: job.request.cancelledSkuCodes.map(({ quantity, productId, variantId }) => ({
+        quantity,
+        productId,
+        variantId,
+      })),
+      cancellationReason: job.request.cancellationReason,
+    },
+    attempts: job.attempts,
+    unknownOutcomes: job.unknownOutcomes,
+    ...(job.lastError === undefined ? {} : { lastError: truncateReason(job.lastError) }),
+    createdAt: job.createdAt.toISOString(),
+    ...(firstAttemptAt === undefined ? {} : { firstAttemptAt: firstAttemptAt.toISOString() }),
+    ...(job.attemptLog.length === 0
+      ? {}
+      : {
+          attemptLog: job.attemptLog.map((record) => ({
+            attempt: record.attempt,
+            startedAt: record.startedAt.toISOString(),
+            ...(record.endedAt === undefined ? {} : { endedAt: record.endedAt.toISOString() }),
+            outcome: record.answer?.verdict ?? 'unknown',
+            ...(record.answer?.httpStatus === undefined ? {} : { httpStatus: record.answer.httpStatus }),
+            ...(record.answer?.message === undefined
+              ? {}
+              : { message: truncateReason(record.answer.message) }),
+          })),
+        }),
+    ...(letter.refusedLines === undefined
+      ? {}
+      : {
+          refusedLines: letter.refusedLines.map(({ line, code, message }) => ({
+            ...(line.orderItemId === undefined ? {} : { orderItemId: line.orderItemId }),
+            productId: line.productId,
+            variantId: line.variantId,
+            quantity: line.quantity,
+            code,
+            message: truncateReason(message),
+          })),
+        }),
+    failedAt: letter.at.toISOString(),
+  };
+};

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import type { ParkedRecord } from '@cancel-sync/application';
 import {
   DEAD_LETTER_HEADERS,
   decodeOrderCancelled,
@@ -94,6 +95,63 @@ const send = async (
 };
 
 const recordValue = (event: OrderCancelled) => encodeOrderCancelled(toOrderCancelledV1(event));
+
+describe('parking a record whose handling keeps failing', () => {
+  class Unreachable extends Error {
+    override readonly name = 'Unreachable';
+  }
+
+  it('parks it after the limit of its own failures and goes on with the partition; infrastructure failures never count', async () => {
+    const { topic, deadLetterTopic, groupId } = await setUp('park');
+    const parked: ParkedRecord[] = [];
+    const tries = new Map<string, number>();
+    const handled: string[] = [];
+    const poison = anOrderCancelled({ orderId: 'SO-PARK' });
+    const flaky = anOrderCancelled({ orderId: 'SO-PARK' });
+    const after = anOrderCancelled({ orderId: 'SO-PARK' });
+    await start({
+      groupId,
+      topic,
+      deadLetterTopic,
+      decode: decodeOrderCancelled,
+      handle: async (event) => {
+        const count = (tries.get(event.eventId) ?? 0) + 1;
+        tries.set(event.eventId, count);
+        if (event.eventId === poison.eventId) throw new TypeError('cannot read properties of undefined');
+        // The database is unreachable for five tries: waited out, never parked.
+        if (event.eventId === flaky.eventId && count <= 5) throw new Unreachable('database unreachable');
+        handled.push(event.eventId);
+      },
+      park: {
+        store: async (record) => {
+          parked.push(record);
+        },
+        maxAttempts: 3,
+        isTransient: (error) => error instanceof Unreachable,
+      },
+    });
+    await send(topic, [
+      { key: 'SO-PARK', value: recordValue(poison), partition: 0, headers: { traceparent: '00-a-b-01' } },
+      { key: 'SO-PARK', value: recordValue(flaky), partition: 0 },
+      { key: 'SO-PARK', value: recordValue(after), partition: 0 },
+    ]);
+    await waitFor(() => handled.length === 2, 'the records behind the parked one');
+    expect(handled).toEqual([flaky.eventId, after.eventId]);
+    expect(tries.get(poison.eventId)).toBe(3);
+    expect(tries.get(flaky.eventId)).toBe(6);
+    expect(parked).toEqual([
+      expect.objectContaining({
+        topic,
+        partition: 0,
+        key: 'SO-PARK',
+        attempts: 3,
+        headers: expect.objectContaining({ traceparent: '00-a-b-01' }),
+        reason: expect.stringContaining('TypeError: cannot read properties of undefined'),
+      }),
+    ]);
+    expect(Buffer.from(parked[0]?.value ?? new Uint8Array())).toEqual(recordValue(poison));
+  });
+});
 
 describe('startEventConsumer', () => {
   it('hands valid events to handle with their offset, dead-letters poison and goes on with the partition', async () => {

@@ -6,4 +6,5 @@ export const COLLECTIONS = {
   idempotencyKeys: 'idempotency_keys',
   cancellationRecords: 'cancellation_records',
   deliveryJobs: 'delivery_jobs',
+  parkedRecords: 'parked_records',
 } as const;

@@ -9,7 +9,8 @@ import { COLLECTIONS } from './collections.ts';
 const EXPIRED_TOKEN_GRACE_SECONDS = 7 * 24 * 60 * 60;
 
 export const INDEXES: Record<(typeof COLLECTIONS)[keyof typeof COLLECTIONS], IndexDescription[]> = {
-  [COLLECTIONS.orders]: [{ key: { 'outbox.at': 1 }, name: 'outbox_at' }],
+  // Present only while an outbox has entries: the relay's range query reads just those orders.
+  [COLLECTIONS.orders]: [{ key: { outboxDueAt: 1 }, name: 'outbox_due' }],
   [COLLECTIONS.sellers]: [{ key: { username: 1 }, name: 'username_unique', unique: true }],
   [COLLECTIONS.accessTokens]: [
     { key: { sellerId: 1 }, name: 'seller' },
@@ -26,6 +27,11 @@ export const INDEXES: Record<(typeof COLLECTIONS)[keyof typeof COLLECTIONS], Ind
   [COLLECTIONS.deliveryJobs]: [
     { key: { state: 1, nextAttemptAt: 1 }, name: 'state_due' },
     { key: { orderId: 1, state: 1, sequence: 1 }, name: 'order_state_sequence' },
+    { key: { deadLetterDueAt: 1 }, name: 'dead_letter_due' },
+  ],
+  [COLLECTIONS.parkedRecords]: [
+    { key: { publishDueAt: 1 }, name: 'publish_due' },
+    { key: { topic: 1, parkedAt: -1 }, name: 'topic_parked' },
   ],
 };
 

@@ -1,10 +1,12 @@
 /** All the MongoDB adapters over one database, for the composition root to hand to the use cases. */
 import type { Db } from 'mongodb';
+import { MongoDeadLetterOutbox } from './delivery-jobs/mongo-dead-letter-outbox.ts';
 import { MongoDeliveryJobs } from './delivery-jobs/mongo-delivery-jobs.ts';
 import { MongoIdempotencyKeys } from './idempotency/mongo-idempotency-keys.ts';
 import { ensureIndexes } from './indexes.ts';
 import { MongoOrderLedger } from './orders/mongo-order-ledger.ts';
 import { MongoOutbox } from './orders/mongo-outbox.ts';
+import { MongoParkedRecords } from './parked/mongo-parked-records.ts';
 import { MongoCancellationRecords } from './records/mongo-cancellation-records.ts';
 import { MongoAccessTokens } from './sellers/mongo-access-tokens.ts';
 import { MongoSellerRegistry } from './sellers/mongo-seller-registry.ts';
@@ -17,6 +19,8 @@ export interface MongoStores {
   readonly idempotencyKeys: MongoIdempotencyKeys;
   readonly cancellationRecords: MongoCancellationRecords;
   readonly deliveryJobs: MongoDeliveryJobs;
+  readonly deadLetterOutbox: MongoDeadLetterOutbox;
+  readonly parkedRecords: MongoParkedRecords;
   /** Creates the indexes the adapters rely on; idempotent, run it at start-up. */
   ensureIndexes(): Promise<void>;
 }
@@ -29,5 +33,7 @@ export const createMongoStores = (db: Db): MongoStores => ({
   idempotencyKeys: new MongoIdempotencyKeys(db),
   cancellationRecords: new MongoCancellationRecords(db),
   deliveryJobs: new MongoDeliveryJobs(db),
+  deadLetterOutbox: new MongoDeadLetterOutbox(db),
+  parkedRecords: new MongoParkedRecords(db),
   ensureIndexes: () => ensureIndexes(db),
 });

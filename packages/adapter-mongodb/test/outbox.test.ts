@@ -40,81 +40,105 @@ const announce = async (orderId: string, occurredAtMs: readonly number[]) => {
   return events;
 };
 
+const claim = (now: Date, owner = 'relay-1', limit = 10) =>
+  outbox.claim({ owner, now, leaseUntil: new Date(now.getTime() + 10_000) }, limit);
+
+const ordersDue = () =>
+  database.connection.db.collection(COLLECTIONS.orders).countDocuments({ outboxDueAt: { $exists: true } });
+
 describe('Outbox over MongoDB', () => {
-  it('has nothing pending when nothing was announced', async () => {
+  it('has nothing to claim when nothing was announced', async () => {
     await ledger.write({ expectedRevision: undefined, order: anOrder(), now: T0 });
-    expect(await outbox.pending(10)).toEqual([]);
+    expect(await claim(at(1))).toEqual([]);
+    expect(await ordersDue()).toBe(0);
   });
 
-  it('gives back an announcement exactly as it was written', async () => {
-    const order = anOrder();
-    const event = anOrderCancelled({ orderId: order.orderId, occurredAt: '2026-03-01T10:00:00Z' });
-    await ledger.write({ expectedRevision: undefined, order, announce: event, now: T0 });
-
-    const [pending] = await outbox.pending(10);
-    expect(pending).toStrictEqual(event);
-    // An item without an order item id stays without one.
-    expect(pending?.items[1]).not.toHaveProperty('orderItemId');
+  it('gives back announcements exactly as they were written, one batch per order, oldest order first', async () => {
+    const late = await announce('SO-late', [300]);
+    const early = await announce('SO-early', [100, 200]);
+    const batches = await claim(at(1_000));
+    expect(batches.map((batch) => batch.id)).toEqual(['SO-early', 'SO-late']);
+    expect(batches[0]?.entries).toStrictEqual(early);
+    expect(batches[1]?.entries).toStrictEqual(late);
   });
 
-  it('returns the oldest announcements first across orders, at most `limit`', async () => {
-    const a = await announce('SO-A', [50, 5]);
-    const b = await announce('SO-B', [10]);
-    const d = await announce('SO-D', [1, 100]);
-
-    const pending = await outbox.pending(3);
-
-    expect(pending.map((event) => event.eventId)).toEqual([d[0], a[1], b[0]].map((event) => event?.eventId));
-    expect((await outbox.pending(10)).map((event) => event.eventId)).toEqual(
-      [d[0], a[1], b[0], a[0], d[1]].map((event) => event?.eventId),
-    );
+  it('claims at most `limit` orders', async () => {
+    for (const orderId of ['SO-a', 'SO-b', 'SO-c']) await announce(orderId, [10]);
+    expect(await claim(at(1_000), 'relay-1', 2)).toHaveLength(2);
+    expect(await claim(at(1_000), 'relay-2', 2)).toHaveLength(1);
   });
 
   it('keeps the write order of announcements of the same instant', async () => {
-    const events = await announce('SO-same', [7, 7, 7]);
-    expect(await outbox.pending(10)).toStrictEqual(events);
+    const events = await announce('SO-1', [5, 5, 5]);
+    const [batch] = await claim(at(10));
+    expect(batch?.entries.map((event) => event.eventId)).toEqual(events.map((event) => event.eventId));
   });
 
-  it('removes published announcements only, and only from their own order', async () => {
-    const a = await announce('SO-A', [1, 2, 3]);
-    const b = await announce('SO-B', [4]);
-
-    await outbox.markPublished([
-      { orderId: 'SO-A', eventId: `${a[0]?.eventId}` },
-      { orderId: 'SO-A', eventId: `${a[2]?.eventId}` },
-      // The right event id under the wrong order removes nothing.
-      { orderId: 'SO-A', eventId: `${b[0]?.eventId}` },
-    ]);
-
-    expect((await outbox.pending(10)).map((event) => event.eventId)).toEqual([a[1]?.eventId, b[0]?.eventId]);
+  it('hands an order to one of 10 concurrent relays', async () => {
+    for (let index = 0; index < 5; index += 1) await announce(`SO-${index}`, [index]);
+    const batches = (
+      await Promise.all(Array.from({ length: 10 }, (_, relay) => claim(at(1_000), `relay-${relay}`)))
+    ).flat();
+    expect(batches.map((batch) => batch.id).sort()).toEqual(['SO-0', 'SO-1', 'SO-2', 'SO-3', 'SO-4']);
   });
 
-  it('accepts an empty list, unknown orders and events published twice', async () => {
-    const [event] = await announce('SO-A', [1]);
-    const published = { orderId: 'SO-A', eventId: `${event?.eventId}` };
-
-    await outbox.markPublished([]);
-    await outbox.markPublished([published, { orderId: 'SO-none', eventId: 'nothing' }]);
-    await outbox.markPublished([published]);
-
-    expect(await outbox.pending(10)).toEqual([]);
+  it('removes published announcements, and the order stops being due', async () => {
+    await announce('SO-1', [10, 20]);
+    const [batch] = await claim(at(100));
+    if (batch === undefined) throw new Error('no batch');
+    await outbox.published(batch);
+    expect(await claim(at(100_000))).toEqual([]);
+    expect(await ordersDue()).toBe(0);
   });
 
-  it('does not disturb the order or later announcements when events are published', async () => {
-    const [first] = await announce('SO-A', [1]);
-    await outbox.markPublished([{ orderId: 'SO-A', eventId: `${first?.eventId}` }]);
-    const later = anOrderCancelled({ orderId: 'SO-A', occurredAt: at(2).toISOString() });
+  it('keeps an announcement written while its order was being published, for the next claim', async () => {
+    await announce('SO-1', [10]);
+    const [batch] = await claim(at(100));
+    if (batch === undefined) throw new Error('no batch');
+    const entry = await ledger.find('SO-1');
+    const later = anOrderCancelled({
+      orderId: 'SO-1',
+      occurredAt: at(150).toISOString(),
+      eventId: 'SO-1/later',
+    });
+    await ledger.write({
+      expectedRevision: entry?.order.revision,
+      order: { ...(entry?.order ?? anOrder()), revision: (entry?.order.revision ?? 0) + 1 },
+      announce: later,
+      now: T0,
+    });
+    await outbox.published(batch);
+    const [next] = await claim(at(300));
+    expect(next?.entries).toStrictEqual([later]);
+  });
 
-    expect(
-      await ledger.write({
-        expectedRevision: 2,
-        order: anOrder({ orderId: 'SO-A', revision: 3 }),
-        announce: later,
-        now: T0,
-      }),
-    ).toBe('written');
+  it('does not let a relay whose lease was taken over mark anything published', async () => {
+    await announce('SO-1', [10]);
+    const [stale] = await claim(at(100), 'relay-1');
+    const [fresh] = await claim(at(10_100), 'relay-2');
+    if (stale === undefined || fresh === undefined) throw new Error('both claims should succeed');
+    await outbox.published(stale);
+    expect((await ledger.find('SO-1'))?.order.orderId).toBe('SO-1');
+    expect(await ordersDue()).toBe(1);
+    await outbox.published(fresh);
+    expect(await ordersDue()).toBe(0);
+  });
 
-    expect(await outbox.pending(10)).toStrictEqual([later]);
-    expect((await ledger.find('SO-A'))?.order.revision).toBe(3);
+  it('releases a batch that could not be sent until its retry time', async () => {
+    await announce('SO-1', [10]);
+    const [batch] = await claim(at(100));
+    if (batch === undefined) throw new Error('no batch');
+    await outbox.release(batch, at(5_000));
+    expect(await claim(at(4_999))).toEqual([]);
+    expect(await claim(at(5_000))).toHaveLength(1);
+  });
+
+  it('does not disturb the order when its announcements are published', async () => {
+    await announce('SO-1', [10]);
+    const before = await ledger.find('SO-1');
+    const [batch] = await claim(at(100));
+    if (batch === undefined) throw new Error('no batch');
+    await outbox.published(batch);
+    expect(await ledger.find('SO-1')).toStrictEqual(before);
   });
 });

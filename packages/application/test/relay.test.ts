@@ -1,42 +1,86 @@
 import { describe, expect, it } from 'vitest';
-import { OutboxRelay } from '../src/index.ts';
-import { InMemoryLedger, RecordingEvents } from '../src/testing/index.ts';
+import { Relay, type RelayEvent } from '../src/index.ts';
+import { InMemoryLedger, ManualClock, RecordingEvents } from '../src/testing/index.ts';
 import { anEvent, anOrder } from './mothers.ts';
 
-describe('the outbox relay', () => {
+describe('the relay', () => {
   const setUp = () => {
     const ledger = new InMemoryLedger();
     const events = new RecordingEvents();
-    ledger.entries.set('SO-1', {
-      order: anOrder(),
-      rememberedRequests: [],
-      outbox: [
-        anEvent({ eventId: 'e1', source: 'unicommerce' }),
-        anEvent({ eventId: 'e2', source: 'unicommerce' }),
-      ],
-    });
-    const relay = new OutboxRelay({
-      outbox: ledger,
-      events,
-      settings: { batchSize: 10, pollIntervalMs: 5 },
-      onError: () => {},
-    });
-    return { ledger, events, relay };
+    const clock = new ManualClock();
+    const observed: RelayEvent<unknown>[] = [];
+    for (const orderId of ['SO-1', 'SO-2']) {
+      ledger.entries.set(orderId, {
+        order: anOrder({ orderId }),
+        rememberedRequests: [],
+        outbox: [
+          anEvent({ orderId, eventId: `${orderId}-e1`, source: 'unicommerce' }),
+          anEvent({ orderId, eventId: `${orderId}-e2`, source: 'unicommerce' }),
+        ],
+      });
+    }
+    const relay = (owner: string, publish = (batch: readonly unknown[]) => events.publish(batch as never)) =>
+      new Relay({
+        source: ledger,
+        publish,
+        clock,
+        random: () => 0.5,
+        settings: {
+          owner,
+          batchSize: 10,
+          pollIntervalMs: 5,
+          leaseMs: 1000,
+          retry: { baseDelayMs: 100, maxDelayMs: 1000 },
+        },
+        observe: (event) => observed.push(event),
+      });
+    return { ledger, events, clock, relay, observed };
   };
 
-  it('publishes pending announcements and then marks them published', async () => {
-    const { ledger, events, relay } = setUp();
-    expect(await relay.relayOnce()).toBe(2);
-    expect(events.published.map((event) => event.eventId)).toEqual(['e1', 'e2']);
-    expect(await ledger.pending(10)).toEqual([]);
-    expect(await relay.relayOnce()).toBe(0);
+  it('publishes each order’s pending announcements and then marks them published', async () => {
+    const { ledger, events, relay, clock } = setUp();
+    expect(await relay('a').relayOnce()).toBe(2);
+    expect(events.published.map((event) => event.eventId)).toEqual([
+      'SO-1-e1',
+      'SO-1-e2',
+      'SO-2-e1',
+      'SO-2-e2',
+    ]);
+    expect(await ledger.claim({ owner: 'x', now: clock.now(), leaseUntil: clock.now() }, 10)).toEqual([]);
+    expect(await relay('a').relayOnce()).toBe(0);
   });
 
-  it('keeps them pending when publishing fails, and publishes them on the next round', async () => {
-    const { ledger, events, relay } = setUp();
-    events.failNext = true;
-    await expect(relay.relayOnce()).rejects.toThrow('broker unavailable');
-    expect(await ledger.pending(10)).toHaveLength(2);
-    expect(await relay.relayOnce()).toBe(2);
+  it('leaves what one relay claimed to it: a second relay publishes nothing of it', async () => {
+    const { ledger, events, relay, clock } = setUp();
+    const releases: (() => void)[] = [];
+    const slow = relay(
+      'a',
+      (batch) =>
+        new Promise<void>((resolve) => {
+          releases.push(() => void events.publish(batch as never).then(resolve));
+        }),
+    );
+    const first = slow.relayOnce();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await relay('b').relayOnce()).toBe(0);
+    for (const release of releases) release();
+    await first;
+    expect(events.published).toHaveLength(4);
+    expect(await ledger.claim({ owner: 'x', now: clock.now(), leaseUntil: clock.now() }, 10)).toEqual([]);
+  });
+
+  it('releases a batch that cannot be sent with a backoff, without holding up the other orders', async () => {
+    const { events, relay, clock, observed } = setUp();
+    const picky = relay('a', async (batch) => {
+      if ((batch[0] as { orderId: string }).orderId === 'SO-1') throw new Error('message too large');
+      await events.publish(batch as never);
+    });
+    expect(await picky.relayOnce()).toBe(2);
+    expect(events.published.map((event) => event.orderId)).toEqual(['SO-2', 'SO-2']);
+    expect(observed).toContainEqual(expect.objectContaining({ type: 'publish-failed', retryInMs: 50 }));
+    expect(await picky.relayOnce()).toBe(0);
+    clock.advance(50);
+    expect(await relay('a').relayOnce()).toBe(1);
+    expect(events.published).toHaveLength(4);
   });
 });

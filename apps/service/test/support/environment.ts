@@ -32,6 +32,9 @@ export const testEnvironment = (
     UC_REQUESTS_PER_SECOND: '1000',
     UC_MAX_CONCURRENCY: '16',
     DELIVERY_LEASE_MS: '5000',
+    DELIVERY_LEASE_RENEW_MS: '1000',
+    // Events here are mostly for orders the ledger never heard of: pushed at once, as asked.
+    DELIVERY_AWAIT_LEDGER_SECONDS: '0',
     DELIVERY_POLL_INTERVAL_MS: '50',
     DELIVERY_BASE_DELAY_MS: '50',
     DELIVERY_MAX_DELAY_MS: '500',

@@ -3,11 +3,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
-import { type RunningService, startService } from '../../src/service.ts';
+import { type PortDecorators, type RunningService, startService } from '../../src/service.ts';
 import type { ServiceEnvironment } from './environment.ts';
 
-export const startInProcess = (env: ServiceEnvironment): Promise<RunningService> =>
-  startService(loadConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }));
+export const startInProcess = (
+  env: ServiceEnvironment,
+  decorate: PortDecorators = {},
+): Promise<RunningService> =>
+  startService(loadConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }), decorate);
 
 export interface ServiceProcess {
   readonly child: ChildProcess;

@@ -1,4 +1,5 @@
 /** What `startEventConsumer` takes and gives back. */
+import type { ParkedRecord } from '@cancel-sync/application';
 import type { DecodeResult } from '@cancel-sync/contracts';
 import type { Kafka, Producer, RetryOptions } from 'kafkajs';
 import type { ObserveConsumer } from './observations.ts';
@@ -58,6 +59,20 @@ export interface EventConsumerOptions<T> {
   readonly clientRetry?: RetryOptions | undefined;
   /** When a record was given up on (`dlq-failed-at`); default the system clock. */
   readonly now?: (() => Date) | undefined;
+  /**
+   * Moving past a record whose handling keeps failing. Without it a failing record is retried in
+   * place for ever and its partition waits (the right thing while a database is down).
+   */
+  readonly park?: ParkingOptions | undefined;
+}
+
+export interface ParkingOptions {
+  /** Stores the record; it is retried in place until it succeeds. */
+  readonly store: (record: ParkedRecord) => Promise<void>;
+  /** Failures of the record's own (not `isTransient`) before it is parked. */
+  readonly maxAttempts: number;
+  /** An error of infrastructure being unreachable: waited out, never counted towards parking. */
+  readonly isTransient: (error: unknown) => boolean;
 }
 
 export type ConsumerState = 'starting' | 'running' | 'restarting' | 'crashed' | 'stopping' | 'stopped';

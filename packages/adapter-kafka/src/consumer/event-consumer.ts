@@ -5,6 +5,7 @@
  * never skipped and the records after it on its partition wait (per-order ordering holds).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ThrottledLog } from '@cancel-sync/application';
 import type { DecodeResult } from '@cancel-sync/contracts';
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { DEFAULT_RETRY } from '../kafka-client.ts';
@@ -19,7 +20,6 @@ import type {
   RecordContext,
 } from './event-consumer-options.ts';
 import type { ConsumerObservation, ConsumerStep, RecordPosition } from './observations.ts';
-import { ReportThrottle } from './report-throttle.ts';
 import { DEFAULT_RETRY_DELAYS, type RetryDelays, retryDelayMs } from './retry-delay.ts';
 
 /** Resolves once the consumer has joined its group (or KafkaJS is retrying to). */
@@ -39,8 +39,7 @@ class KafkaEventConsumer<T> implements EventConsumer {
   readonly #heartbeatIntervalMs: number;
   readonly #maxStepTimeMs: number;
   readonly #now: () => Date;
-  readonly #failureReports: ReportThrottle;
-  readonly #recoveryReports: ReportThrottle;
+  readonly #reports: ThrottledLog;
   /** Cuts short the backoff waits when `stop` is called; a `handle` in progress is let finish. */
   readonly #stopping = new AbortController();
   readonly #health: ConsumerHealth;
@@ -55,8 +54,7 @@ class KafkaEventConsumer<T> implements EventConsumer {
     this.#delays = { ...DEFAULT_RETRY_DELAYS, ...options.retryDelays };
     this.#now = options.now ?? (() => new Date());
     const reportIntervalMs = options.reportIntervalMs ?? 30_000;
-    this.#failureReports = new ReportThrottle(reportIntervalMs);
-    this.#recoveryReports = new ReportThrottle(reportIntervalMs);
+    this.#reports = new ThrottledLog(reportIntervalMs);
     this.#producer = new ProducerHandle({ kafka: options.kafka, producer: options.deadLetterProducer });
     this.#consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -144,9 +142,20 @@ class KafkaEventConsumer<T> implements EventConsumer {
     position: RecordPosition,
     controls: BatchControls,
   ): Promise<boolean> {
+    const { park } = this.#options;
+    /** Failures of this record's own, as opposed to infrastructure being unreachable. */
+    let ownFailures = 0;
+    let lastOwnError: unknown;
     for (let attempt = 1; ; attempt += 1) {
       let step: ConsumerStep = 'handle';
       try {
+        if (park !== undefined && ownFailures >= park.maxAttempts) {
+          step = 'park';
+          await this.#keepingAlive(controls, () =>
+            this.#park(park, message, position, ownFailures, lastOwnError),
+          );
+          return true;
+        }
         const decoded = this.#options.decode(message.value);
         if (decoded.ok) {
           const { value } = decoded;
@@ -162,12 +171,38 @@ class KafkaEventConsumer<T> implements EventConsumer {
         if (attempt > 1) this.#reportRecovery(step, position, attempt);
         return true;
       } catch (error) {
+        if (step === 'handle' && park !== undefined && !park.isTransient(error)) {
+          ownFailures += 1;
+          lastOwnError = error;
+        }
         if (!this.#mayContinue(controls)) return false;
         const retryInMs = retryDelayMs(attempt, this.#delays);
         this.#reportFailure(step, position, error, attempt, retryInMs);
         if (!(await this.#waitBeforeRetry(retryInMs, controls))) return false;
       }
     }
+  }
+
+  async #park(
+    park: NonNullable<EventConsumerOptions<T>['park']>,
+    message: KafkaMessage,
+    position: RecordPosition,
+    attempts: number,
+    error: unknown,
+  ): Promise<void> {
+    const reason = `handling failed ${attempts} time(s); last error: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    await park.store({
+      topic: position.topic,
+      partition: position.partition,
+      offset: position.offset,
+      key: message.key === null ? null : message.key.toString('utf8'),
+      value: message.value === null ? null : new Uint8Array(message.value),
+      headers: headersAsText(message.headers),
+      reason,
+      attempts,
+      parkedAt: this.#now(),
+    });
+    this.#observe({ type: 'parked', record: position, attempts, reason });
   }
 
   async #deadLetter(
@@ -239,16 +274,21 @@ class KafkaEventConsumer<T> implements EventConsumer {
     attempt: number,
     retryInMs: number,
   ): void {
-    const failures = this.#failureReports.occurred();
-    if (failures !== undefined) {
-      this.#observe({ type: 'step-failed', step, record, error, attempt, failures, retryInMs });
-    }
+    this.#reports.maybe('failure', (suppressed) =>
+      this.#observe({
+        type: 'step-failed',
+        step,
+        record,
+        error,
+        attempt,
+        failures: suppressed + 1,
+        retryInMs,
+      }),
+    );
   }
 
   #reportRecovery(step: ConsumerStep, record: RecordPosition, attempts: number): void {
-    if (this.#recoveryReports.occurred() !== undefined) {
-      this.#observe({ type: 'step-recovered', step, record, attempts });
-    }
+    this.#reports.maybe('recovery', () => this.#observe({ type: 'step-recovered', step, record, attempts }));
   }
 
   #observe(observation: ConsumerObservation): void {

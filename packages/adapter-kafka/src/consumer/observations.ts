@@ -9,8 +9,8 @@ export interface RecordPosition {
   readonly offset: string;
 }
 
-/** The step that failed: handling a decoded record, or copying an undecodable one to the DLQ. */
-export type ConsumerStep = 'handle' | 'dead-letter';
+/** The step that failed: handling a decoded record, copying an undecodable one to the DLQ, or parking one. */
+export type ConsumerStep = 'handle' | 'dead-letter' | 'park';
 
 export type ConsumerObservation =
   | {
@@ -28,6 +28,13 @@ export type ConsumerObservation =
       readonly record: RecordPosition;
       /** The last attempt's duration. */
       readonly durationMs: number;
+    }
+  | {
+      /** Handling kept failing for a reason of the record's own: it was stored aside and passed. */
+      readonly type: 'parked';
+      readonly record: RecordPosition;
+      readonly attempts: number;
+      readonly reason: string;
     }
   | {
       readonly type: 'dead-lettered';

@@ -4,24 +4,31 @@
  * gets it and the other moves on to the next candidate.
  */
 import {
+  type ClaimedJob,
   DELIVERY_JOB_STATES,
   type DeliveryJob,
   type DeliveryJobState,
   type DeliveryJobs,
   type DeliveryJobUpdate,
+  type JobClaim,
+  type LeaseFence,
+  type LedgerResolution,
   type NewDeliveryJob,
 } from '@cancel-sync/application';
-import type { Collection, Db, Filter } from 'mongodb';
+import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
 import {
+  ATTEMPT_LOG_MAX,
+  answerToDocument,
   type DeliveryJobDocument,
+  deadLetterToDocument,
   fromDocument,
-  settlementToUpdate,
+  requestToDocument,
   toDocument,
 } from './delivery-job-document.ts';
 
-type Claim = Parameters<DeliveryJobs['claimNext']>[0];
+type Claim = JobClaim;
 
 /** Candidates read per query, and queries per claim before giving up until the next poll. */
 const BATCH_SIZE = 20;
@@ -52,19 +59,15 @@ export class MongoDeliveryJobs implements DeliveryJobs {
     }
   }
 
-  async claimNext(claim: Claim): Promise<DeliveryJob | undefined> {
-    return (await this.claimDue(claim, 1))[0];
-  }
-
   /**
    * Only the head of an order (its pending job of lowest sequence) may go out. Candidates are read
    * in due order, their orders' heads in one query; the heads among them are leased in parallel. An
    * order whose head cannot be claimed now is left out of the following queries, so a long queue of
    * one order does not hide the other orders' jobs.
    */
-  async claimDue(claim: Claim, limit: number): Promise<readonly DeliveryJob[]> {
+  async claimDue(claim: Claim, limit: number): Promise<readonly ClaimedJob[]> {
     const { now } = claim;
-    const claimed: DeliveryJob[] = [];
+    const claimed: ClaimedJob[] = [];
     const examined: string[] = [];
     const blockedOrders = new Set<string>();
     for (let round = 1; round <= MAX_ROUNDS && claimed.length < limit; round += 1) {
@@ -97,26 +100,71 @@ export class MongoDeliveryJobs implements DeliveryJobs {
         blockedOrders.add(candidate.orderId);
         chosen.push(candidate);
       }
-      const leased = await Promise.all(chosen.map((candidate) => this.#lease(candidate._id, claim)));
+      const leased = await Promise.all(chosen.map((candidate) => this.#lease(candidate, claim)));
       // A head someone else leased first is theirs for now; its order stays blocked.
       for (const job of leased) if (job !== undefined) claimed.push(job);
     }
     return claimed;
   }
 
-  async settle(jobId: string, owner: string, update: DeliveryJobUpdate): Promise<boolean> {
-    const { matchedCount } = await this.#jobs.updateOne(
-      { _id: jobId, 'lease.owner': owner },
-      settlementToUpdate(update),
-    );
+  async renew(fence: LeaseFence, leaseUntil: Date): Promise<boolean> {
+    const { matchedCount } = await this.#jobs.updateOne(fenced(fence), {
+      $set: { 'lease.until': leaseUntil },
+    });
     return matchedCount === 1;
   }
 
-  async release(jobId: string, owner: string, nextAttemptAt: Date): Promise<boolean> {
-    const { matchedCount } = await this.#jobs.updateOne(
-      { _id: jobId, 'lease.owner': owner },
-      { $set: { nextAttemptAt }, $unset: { lease: '' } },
-    );
+  async beginAttempt(fence: LeaseFence, attempt: number, at: Date): Promise<boolean> {
+    const { matchedCount } = await this.#jobs.updateOne(fenced(fence), {
+      $set: { attempts: attempt, inFlightAttempt: attempt },
+      $push: {
+        attemptLog: { $each: [{ attempt, owner: fence.owner, startedAt: at }], $slice: -ATTEMPT_LOG_MAX },
+      },
+    });
+    return matchedCount === 1;
+  }
+
+  async resolveLedger(fence: LeaseFence, resolution: LedgerResolution): Promise<boolean> {
+    const update: UpdateFilter<DeliveryJobDocument> = {
+      $set: { ledger: resolution.ledger, request: requestToDocument(resolution.request) },
+      ...withDeadLetter(resolution.deadLetter),
+    };
+    const { matchedCount } = await this.#jobs.updateOne(fenced(fence), update);
+    return matchedCount === 1;
+  }
+
+  async settle(fence: LeaseFence, update: DeliveryJobUpdate): Promise<boolean> {
+    const filter: Filter<DeliveryJobDocument> = fenced(fence);
+    const set: Record<string, unknown> = {
+      state: update.state,
+      unknownOutcomes: update.unknownOutcomes,
+      nextAttemptAt: update.nextAttemptAt,
+    };
+    const unset: Record<string, ''> = { lease: '', inFlightAttempt: '' };
+    if (update.lastError === undefined) unset.lastError = '';
+    else set.lastError = update.lastError;
+    if (update.finishedAt === undefined) unset.finishedAt = '';
+    else set.finishedAt = update.finishedAt;
+    if (update.answer !== undefined) {
+      // The positional operator finds this holder's attempt wherever the capped log put it.
+      filter['attemptLog.attempt'] = update.answer.attempt;
+      set['attemptLog.$.endedAt'] = update.answer.endedAt;
+      set['attemptLog.$.answer'] = answerToDocument(update.answer.answer);
+    }
+    const letter = withDeadLetter(update.deadLetter);
+    const { matchedCount } = await this.#jobs.updateOne(filter, {
+      $set: set,
+      $unset: unset,
+      ...letter,
+    } as UpdateFilter<DeliveryJobDocument>);
+    return matchedCount === 1;
+  }
+
+  async release(fence: LeaseFence, nextAttemptAt: Date): Promise<boolean> {
+    const { matchedCount } = await this.#jobs.updateOne(fenced(fence), {
+      $set: { nextAttemptAt },
+      $unset: { lease: '' },
+    });
     return matchedCount === 1;
   }
 
@@ -126,7 +174,10 @@ export class MongoDeliveryJobs implements DeliveryJobs {
   }
 
   async countByState(): Promise<Record<DeliveryJobState, number>> {
-    const counts: Record<DeliveryJobState, number> = { pending: 0, delivered: 0, rejected: 0, dead: 0 };
+    const counts = Object.fromEntries(DELIVERY_JOB_STATES.map((state) => [state, 0])) as Record<
+      DeliveryJobState,
+      number
+    >;
     const groups = await this.#jobs
       .aggregate<{ _id: unknown; count: number }>([{ $group: { _id: '$state', count: { $sum: 1 } } }])
       .toArray();
@@ -148,19 +199,58 @@ export class MongoDeliveryJobs implements DeliveryJobs {
     return heads;
   }
 
-  async #lease(jobId: string, claim: Claim): Promise<DeliveryJob | undefined> {
-    const leased = await this.#jobs.findOneAndUpdate(
-      { _id: jobId, state: 'pending', nextAttemptAt: { $lte: claim.now }, ...leaseFree(claim.now) },
-      { $set: { lease: { owner: claim.owner, until: claim.leaseUntil } } },
-      // The document as it was: a lease still on it is that of a holder that never settled.
-      { returnDocument: 'before' },
-    );
-    if (leased === null) return undefined;
-    const before = fromDocument(leased);
-    return {
-      ...before,
-      lease: { owner: claim.owner, until: claim.leaseUntil },
-      takenOverFrom: before.lease,
+  /**
+   * A compare-and-set on the claim count and on the in-flight attempt as read: a holder that renewed
+   * or started a call in between keeps its job. Taking over a job whose holder had started a call
+   * counts an unknown outcome on it in the same write.
+   */
+  async #lease(candidate: DeliveryJobDocument, claim: Claim): Promise<ClaimedJob | undefined> {
+    const token = candidate.claims + 1;
+    const inFlight = candidate.inFlightAttempt;
+    const filter: Filter<DeliveryJobDocument> = {
+      _id: candidate._id,
+      state: 'pending',
+      claims: candidate.claims,
+      nextAttemptAt: { $lte: claim.now },
+      inFlightAttempt: inFlight ?? { $exists: false },
+      ...leaseFree(claim.now),
     };
+    const update: UpdateFilter<DeliveryJobDocument> = {
+      $set: { claims: token, lease: { owner: claim.owner, until: claim.leaseUntil, token } },
+    };
+    if (inFlight !== undefined) {
+      filter['attemptLog.attempt'] = inFlight;
+      update.$inc = { unknownOutcomes: 1 };
+      update.$unset = { inFlightAttempt: '' };
+      update.$set = {
+        ...update.$set,
+        'attemptLog.$.answer': answerToDocument({
+          verdict: 'unknown',
+          message: 'its holder stopped during the call, before an answer was recorded',
+        }),
+      };
+    }
+    const leased = await this.#jobs.findOneAndUpdate(filter, update, { returnDocument: 'after' });
+    if (leased === null) return undefined;
+    const job = fromDocument(leased);
+    const tookOver =
+      inFlight !== undefined ? 'maybe-sent' : candidate.lease === undefined ? undefined : 'never-sent';
+    return { ...job, fence: { jobId: job.jobId, owner: claim.owner, token }, tookOver };
   }
 }
+
+const fenced = (fence: LeaseFence): Filter<DeliveryJobDocument> => ({
+  _id: fence.jobId,
+  'lease.owner': fence.owner,
+  'lease.token': fence.token,
+});
+
+/** A dead letter appended with the job's state, due for the dead-letter relay from then on. */
+const withDeadLetter = (letter: DeliveryJobUpdate['deadLetter']): UpdateFilter<DeliveryJobDocument> =>
+  letter === undefined
+    ? {}
+    : {
+        $push: { deadLetters: deadLetterToDocument(letter) },
+        $inc: { deadLetterCount: 1 },
+        $min: { deadLetterDueAt: letter.at },
+      };

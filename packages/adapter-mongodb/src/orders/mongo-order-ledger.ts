@@ -23,7 +23,10 @@ export class MongoOrderLedger implements OrderLedger {
   }
 
   async find(orderId: string): Promise<LedgerEntry | undefined> {
-    const document = await this.#orders.findOne({ _id: orderId }, { projection: { outbox: 0 } });
+    const document = await this.#orders.findOne(
+      { _id: orderId },
+      { projection: { outbox: 0, outboxDueAt: 0, outboxLease: 0 } },
+    );
     return document === null ? undefined : fromDocument(document);
   }
 
@@ -64,6 +67,8 @@ export class MongoOrderLedger implements OrderLedger {
       ...(change.announce === undefined ? {} : { outbox: eventToDocument(change.announce) }),
     };
     if (Object.keys(pushes).length > 0) update.$push = pushes;
+    // The outbox is due from its oldest entry on; an entry added to a due outbox changes nothing.
+    if (change.announce !== undefined) update.$min = { outboxDueAt: eventToDocument(change.announce).at };
 
     const { matchedCount } = await this.#orders.updateOne(
       { _id: orderId, revision: change.expectedRevision },

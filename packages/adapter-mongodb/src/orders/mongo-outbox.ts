@@ -1,12 +1,23 @@
 /**
  * The `Outbox` port over the `orders` collection: announcements sit in their order's document, put
- * there by the same update as the order change, until the relay has published them.
+ * there by the same update as the order change, until a relay has published them. A relay claims
+ * one order's outbox at a time (see `relay-claims.ts`), so with several instances each announcement
+ * is published by one of them.
  */
-import type { Outbox } from '@cancel-sync/application';
+import type { Outbox, RelayBatch, RelayClaim } from '@cancel-sync/application';
 import type { OrderCancelled } from '@cancel-sync/domain';
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
+import {
+  claimForRelay,
+  clearDueIfDone,
+  fencedBy,
+  type RelayFields,
+  releaseRelayLease,
+} from '../relay-claims.ts';
 import { eventFromDocument, type OrderDocument, type OutboxEventDocument } from './order-document.ts';
+
+const FIELDS: RelayFields = { due: 'outboxDueAt', lease: 'outboxLease' };
 
 export class MongoOutbox implements Outbox {
   readonly #orders: Collection<OrderDocument>;
@@ -15,32 +26,36 @@ export class MongoOutbox implements Outbox {
     this.#orders = db.collection<OrderDocument>(COLLECTIONS.orders);
   }
 
-  async pending(limit: number): Promise<readonly OrderCancelled[]> {
-    if (limit <= 0) return [];
-    // Sorting on an array field sorts each document by its smallest element, so the first `limit`
-    // documents by their oldest event hold the `limit` oldest events of all.
-    const documents = await this.#orders
-      .find({ 'outbox.at': { $exists: true } }, { projection: { outbox: 1 } })
-      .sort({ 'outbox.at': 1, _id: 1 })
-      .limit(limit)
-      .toArray();
-    return documents
-      .flatMap((document) => document.outbox)
-      .sort(byOccurrence)
-      .slice(0, limit)
-      .map(eventFromDocument);
+  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OrderCancelled>[]> {
+    const leased = await claimForRelay(this.#orders, FIELDS, claim, limit);
+    // Left due by a relay that stopped between publishing and tidying up: tidy up for it.
+    const empty = leased.filter(({ document }) => document.outbox.length === 0);
+    await Promise.all(
+      empty.map(({ document, token }) =>
+        this.published({ id: document._id, owner: claim.owner, token, entries: [] }),
+      ),
+    );
+    return leased
+      .filter(({ document }) => document.outbox.length > 0)
+      .map(({ document, token }) => ({
+        id: document._id,
+        owner: claim.owner,
+        token,
+        entries: [...document.outbox].sort(byOccurrence).map(eventFromDocument),
+      }));
   }
 
-  async markPublished(events: readonly Pick<OrderCancelled, 'orderId' | 'eventId'>[]): Promise<void> {
-    const byOrder = new Map<string, string[]>();
-    for (const { orderId, eventId } of events) {
-      byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), eventId]);
-    }
-    if (byOrder.size === 0) return;
-    const operations: AnyBulkWriteOperation<OrderDocument>[] = [...byOrder].map(([orderId, eventIds]) => ({
-      updateOne: { filter: { _id: orderId }, update: { $pull: { outbox: { eventId: { $in: eventIds } } } } },
-    }));
-    await this.#orders.bulkWrite(operations, { ordered: false });
+  async published(batch: RelayBatch<OrderCancelled>): Promise<void> {
+    const eventIds = batch.entries.map((event) => event.eventId);
+    const { matchedCount } = await this.#orders.updateOne(fencedBy(FIELDS, batch.id, batch.token), {
+      $pull: { outbox: { eventId: { $in: eventIds } } },
+      $unset: { outboxLease: '' },
+    });
+    if (matchedCount === 1) await clearDueIfDone(this.#orders, FIELDS, batch.id, { outbox: { $size: 0 } });
+  }
+
+  release(batch: RelayBatch<OrderCancelled>, retryAt: Date): Promise<void> {
+    return releaseRelayLease(this.#orders, FIELDS, batch.id, batch.token, retryAt);
   }
 }
 

@@ -14,6 +14,7 @@ import type {
   RefusalCode,
 } from '@cancel-sync/domain';
 import { optional } from '../optional.ts';
+import type { RelayLeaseDocument } from '../relay-claims.ts';
 
 export interface OrderItemDocument {
   orderItemId: string;
@@ -74,6 +75,10 @@ export interface OrderDocument extends OrderFields {
   rememberedRequests: RememberedRequestDocument[];
   /** Announcements written with the order change and not yet published, in write order. */
   outbox: OutboxEventDocument[];
+  /** While the outbox has entries: when its oldest became due. The relay's claims range over it. */
+  outboxDueAt?: Date;
+  /** While a relay publishes this outbox. */
+  outboxLease?: RelayLeaseDocument;
 }
 
 const itemToDocument = (item: OrderItem): OrderItemDocument => ({
@@ -146,6 +151,7 @@ export const toDocument = (
   ...orderFieldsToDocument(order),
   rememberedRequests: remembered.map(rememberedToDocument),
   outbox: outbox.map(eventToDocument),
+  ...(outbox.length === 0 ? {} : { outboxDueAt: eventToDocument(outbox[0] as OrderCancelled).at }),
 });
 
 const itemFromDocument = (item: OrderItemDocument): OrderItem => ({
@@ -189,7 +195,9 @@ export const eventFromDocument = (event: OutboxEventDocument): OrderCancelled =>
 });
 
 /** The outbox is left out: it belongs to the `Outbox` port, not to the ledger's entry. */
-export const fromDocument = (document: Omit<OrderDocument, 'outbox'>): LedgerEntry => ({
+export const fromDocument = (
+  document: Omit<OrderDocument, 'outbox' | 'outboxDueAt' | 'outboxLease'>,
+): LedgerEntry => ({
   order: {
     orderId: document._id,
     sellerId: document.sellerId,

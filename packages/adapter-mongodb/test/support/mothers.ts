@@ -121,6 +121,8 @@ export const aDeliveryJob = (overrides: Partial<NewDeliveryJob> = {}): NewDelive
       cancelledSkuCodes: [{ quantity: 2, productId: 'P1', variantId: 'V1' }],
       cancellationReason: 'customer changed their mind',
     },
+    lines: [{ orderItemId: 'item-1', productId: 'P1', variantId: 'V1', quantity: 2 }],
+    ledger: 'accepted',
     sequence: 100,
     createdAt: T0,
     ...overrides,

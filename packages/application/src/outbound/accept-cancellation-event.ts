@@ -1,9 +1,13 @@
 /**
- * A marketplace service announced a cancellation (`order.cancelled`): apply it to the ledger when the
- * order is known, and store the delivery to Uniware as a job. Both steps are idempotent on the event
- * id, so the Kafka offset can be committed after this resolves and a redelivery changes nothing.
+ * A marketplace service announced a cancellation (`order.cancelled`): apply it to the ledger and
+ * store the delivery to Uniware as a job carrying only the units the ledger accepted. Both steps
+ * are idempotent on the event id, so the Kafka offset can be committed after this resolves and a
+ * redelivery changes nothing. What the ledger refused is a `LEDGER_DISAGREES` dead letter, never
+ * pushed. An order the ledger does not know yet is checked again at delivery, for a bounded time.
  */
 import {
+  type CancelLine,
+  type CancellationResult,
   decideCancellation,
   type OrderCancelled,
   summarize,
@@ -12,8 +16,15 @@ import {
 import { LedgerWriter } from '../ledger-writer.ts';
 import type { CancellationRecord, CancellationRecords } from '../ports/cancellation-records.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { DeliveryJobs } from '../ports/delivery-jobs.ts';
+import type {
+  DeliveryJob,
+  DeliveryJobs,
+  LedgerResolution,
+  NewDeadLetter,
+  RefusedLine,
+} from '../ports/delivery-jobs.ts';
 import type { OrderLedger } from '../ports/order-ledger.ts';
+import type { LedgerRecheck } from './delivery-attempt.ts';
 
 export type AcceptCancellationAnswer =
   /** Events from Uniware are never pushed back to it. */
@@ -24,10 +35,14 @@ export type AcceptCancellationAnswer =
       readonly job: 'enqueued' | 'duplicate';
     };
 
-interface LedgerOutcome {
-  readonly ledger: 'applied' | 'already-applied' | 'disagreed' | 'order-unknown';
-  readonly record: CancellationRecord | undefined;
-}
+type LedgerOutcome =
+  | { readonly ledger: 'order-unknown' }
+  | {
+      readonly ledger: 'applied' | 'already-applied' | 'disagreed';
+      /** Of every line of the event, as the ledger judged it (now or the first time). */
+      readonly result: CancellationResult;
+      readonly record: CancellationRecord | undefined;
+    };
 
 export interface AcceptCancellationDeps {
   readonly ledger: OrderLedger;
@@ -38,21 +53,62 @@ export interface AcceptCancellationDeps {
     readonly maxWriteAttempts: number;
     /** How long an applied event is remembered on its order against redelivery. */
     readonly rememberEventsMs: number;
+    /** How long a job whose order is unknown waits for the order feed before it is pushed as it is. */
+    readonly awaitOrderMs: number;
   };
 }
+
+/** The event as the ledger sees it: the use case's input, also rebuilt from a stored job. */
+type LedgerEvent = Pick<OrderCancelled, 'eventId' | 'orderId' | 'sellerId' | 'source' | 'reason'> & {
+  readonly items: readonly CancelLine[];
+};
+
+const lineKey = (line: CancelLine): string => line.orderItemId ?? `${line.productId}/${line.variantId}`;
+
+/** The lines the ledger accepted and those it refused, from its result over every line. */
+const splitLines = (event: LedgerEvent, result: CancellationResult) => {
+  const refusals = new Map(result.failedItems.map((item) => [item.orderItemId, item]));
+  const accepted: CancelLine[] = [];
+  const refused: RefusedLine[] = [];
+  for (const line of event.items) {
+    const refusal = refusals.get(lineKey(line));
+    if (refusal === undefined) accepted.push(line);
+    else refused.push({ line, code: refusal.code, message: refusal.errorMessage });
+  }
+  return { accepted, refused };
+};
+
+const disagreement = (refused: readonly RefusedLine[], at: Date): NewDeadLetter => ({
+  code: 'LEDGER_DISAGREES',
+  reason: `the ledger refused ${refused.length} line(s): ${refused.map((line) => `${lineKey(line.line)}: ${line.message}`).join('; ')}`,
+  at,
+  refusedLines: refused,
+});
+
+/** What is sent, and what is dead-lettered, once the ledger has judged the event. */
+const resolution = (event: LedgerEvent, result: CancellationResult, at: Date) => {
+  const { accepted, refused } = splitLines(event, result);
+  const resolved: LedgerResolution = {
+    ledger: refused.length === 0 ? 'accepted' : 'partly',
+    request: toUniwareCancelRequest({ ...event, items: accepted }),
+    ...(refused.length === 0 ? {} : { deadLetter: disagreement(refused, at) }),
+  };
+  return { resolved, nothingAccepted: accepted.length === 0 };
+};
 
 export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
   const { records, jobs, clock, settings } = deps;
   const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts);
 
-  const applyToLedger = (event: OrderCancelled) =>
+  const applyToLedger = (event: LedgerEvent) =>
     writer.update<LedgerOutcome>(event.orderId, (entry) => {
       if (entry === undefined || entry.order.sellerId !== event.sellerId) {
-        return { answer: { ledger: 'order-unknown', record: undefined } };
+        return { answer: { ledger: 'order-unknown' } };
       }
       const fingerprint = `event:${event.eventId}`;
-      if (entry.rememberedRequests.some((earlier) => earlier.fingerprint === fingerprint)) {
-        return { answer: { ledger: 'already-applied', record: undefined } };
+      const earlier = entry.rememberedRequests.find((remembered) => remembered.fingerprint === fingerprint);
+      if (earlier !== undefined) {
+        return { answer: { ledger: 'already-applied', result: earlier.result, record: undefined } };
       }
       const now = clock.now();
       const decision = decideCancellation(entry.order, {
@@ -79,10 +135,7 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
         ),
       };
       return {
-        answer: {
-          ledger: result.status === 'SUCCESS' ? ('applied' as const) : ('disagreed' as const),
-          record,
-        },
+        answer: { ledger: result.status === 'SUCCESS' ? 'applied' : 'disagreed', result, record },
         write: {
           expectedRevision: entry.order.revision,
           order: decision.order ?? { ...entry.order, revision: entry.order.revision + 1 },
@@ -98,23 +151,59 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
       };
     });
 
-  return async (event: OrderCancelled, sequence: number): Promise<AcceptCancellationAnswer> => {
+  const accept = async (event: OrderCancelled, sequence: number): Promise<AcceptCancellationAnswer> => {
     if (event.source === 'unicommerce') {
       return { kind: 'ignored', reason: 'the cancellation came from Uniware' };
     }
-    const { ledger, record } = await applyToLedger(event);
-    // The marketplace has cancelled already: a ledger that disagrees is recorded, never a reason to
-    // withhold the cancellation from Uniware, which judges it itself.
-    if (record !== undefined) await records.append(record);
-    const job = await jobs.enqueue({
+    const outcome = await applyToLedger(event);
+    if (outcome.ledger !== 'order-unknown' && outcome.record !== undefined)
+      await records.append(outcome.record);
+    const now = clock.now();
+    const common = {
       jobId: event.eventId,
       orderId: event.orderId,
       sellerId: event.sellerId,
       source: event.source,
-      request: toUniwareCancelRequest(event),
+      lines: event.items,
       sequence,
-      createdAt: clock.now(),
+      createdAt: now,
+    };
+    if (outcome.ledger === 'order-unknown') {
+      const job = await jobs.enqueue({
+        ...common,
+        request: toUniwareCancelRequest(event),
+        ledger: 'awaiting-order',
+        awaitOrderUntil: new Date(now.getTime() + settings.awaitOrderMs),
+      });
+      return { kind: 'accepted', ledger: 'order-unknown', job };
+    }
+    const { resolved, nothingAccepted } = resolution(event, outcome.result, now);
+    const job = await jobs.enqueue({
+      ...common,
+      request: resolved.request,
+      ledger: resolved.ledger,
+      ...(nothingAccepted ? { state: 'disagreed' as const } : {}),
+      deadLetter: resolved.deadLetter,
     });
-    return { kind: 'accepted', ledger, job };
+    return { kind: 'accepted', ledger: outcome.ledger, job };
   };
+
+  /** For the dispatcher: the order of an `awaiting-order` job may be known by now. */
+  const recheckLedger = async (job: DeliveryJob): Promise<LedgerRecheck> => {
+    const event: LedgerEvent = {
+      eventId: job.jobId,
+      orderId: job.orderId,
+      sellerId: job.sellerId,
+      source: job.source,
+      reason: job.request.cancellationReason,
+      items: job.lines,
+    };
+    const outcome = await applyToLedger(event);
+    if (outcome.ledger === 'order-unknown') return { kind: 'order-unknown' };
+    if (outcome.record !== undefined) await records.append(outcome.record);
+    const { resolved, nothingAccepted } = resolution(event, outcome.result, clock.now());
+    return { kind: 'resolved', resolution: resolved, nothingAccepted };
+  };
+
+  return Object.assign(accept, { recheckLedger });
 };

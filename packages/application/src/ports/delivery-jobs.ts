@@ -1,9 +1,72 @@
-import type { CancellationSource, UniwareCancelRequest } from '@cancel-sync/domain';
+import type { CancelLine, CancellationSource, RefusalCode, UniwareCancelRequest } from '@cancel-sync/domain';
 
 /** A cancellation to push to Uniware, stored before the Kafka offset of its event is committed. */
 
-export const DELIVERY_JOB_STATES = ['pending', 'delivered', 'rejected', 'dead'] as const;
+/** Why a delivery ends in a dead letter (the codes of `DeliveryDeadLetterV1`). */
+export const DEAD_LETTER_CODES = [
+  'UNIWARE_REJECTED',
+  'DELIVERY_GAVE_UP',
+  'UNKNOWN_ORDER_SELLER',
+  'LEDGER_DISAGREES',
+] as const;
+export type DeadLetterCode = (typeof DEAD_LETTER_CODES)[number];
+
+export const DELIVERY_JOB_STATES = [
+  'pending',
+  'delivered',
+  'rejected',
+  /** A repeat after an unknown outcome was refused because the units were cancelled already. */
+  'probably-applied',
+  /** The ledger refused every line: nothing was pushed. */
+  'disagreed',
+  'dead',
+] as const;
 export type DeliveryJobState = (typeof DELIVERY_JOB_STATES)[number];
+
+/**
+ * What the ledger said of the event: every line `accepted`, `partly` accepted (only the accepted
+ * units are pushed), or the order is not known yet (`awaiting-order`, checked again at delivery
+ * until the wait runs out; then the event is pushed as it is, `unverified`).
+ */
+export type LedgerCheck = 'accepted' | 'partly' | 'awaiting-order' | 'unverified';
+
+export interface RefusedLine {
+  readonly line: CancelLine;
+  readonly code: RefusalCode;
+  readonly message: string;
+}
+
+export interface NewDeadLetter {
+  readonly code: DeadLetterCode;
+  readonly reason: string;
+  readonly at: Date;
+  /** For `LEDGER_DISAGREES`: the lines the ledger refused and why. */
+  readonly refusedLines?: readonly RefusedLine[] | undefined;
+}
+
+/** A dead letter is stored with the job's state first, and published from there (at least once). */
+export interface StoredDeadLetter extends NewDeadLetter {
+  readonly publishedAt?: Date | undefined;
+}
+
+/** What one call to Uniware ended with, as kept on the job. */
+export interface AttemptAnswer {
+  readonly verdict: 'delivered' | 'rejected' | 'probably-applied' | 'retryable' | 'auth-failure' | 'unknown';
+  readonly httpStatus?: number | undefined;
+  readonly uniwareStatus?: string | undefined;
+  readonly message?: string | undefined;
+  readonly retryInMs?: number | undefined;
+}
+
+export interface AttemptRecord {
+  /** 1 for the first call. */
+  readonly attempt: number;
+  readonly owner: string;
+  readonly startedAt: Date;
+  readonly endedAt?: Date | undefined;
+  /** Absent while the call is under way, or when its holder stopped before recording it. */
+  readonly answer?: AttemptAnswer | undefined;
+}
 
 export interface NewDeliveryJob {
   /** The event id: a job exists at most once per event. */
@@ -11,65 +74,108 @@ export interface NewDeliveryJob {
   readonly orderId: string;
   readonly sellerId: string;
   readonly source: CancellationSource;
+  /** The event's lines as published. */
+  readonly lines: readonly CancelLine[];
+  /** What is sent to Uniware: the units the ledger accepted. */
   readonly request: UniwareCancelRequest;
+  readonly ledger: LedgerCheck;
+  /** With `awaiting-order`: until when the order feed is waited for. */
+  readonly awaitOrderUntil?: Date | undefined;
   /** Position among the jobs of its order (the event's Kafka offset); they go out in this order. */
   readonly sequence: number;
   readonly createdAt: Date;
+  /** A job that needs no call (`disagreed`) is stored final. Default `pending`. */
+  readonly state?: DeliveryJobState | undefined;
+  readonly deadLetter?: NewDeadLetter | undefined;
+  /** W3C trace context of the event's processing, so later attempts join the same trace. */
+  readonly traceparent?: string | undefined;
 }
 
-export interface DeliveryJob extends NewDeliveryJob {
+export interface DeliveryJob extends Omit<NewDeliveryJob, 'state' | 'deadLetter'> {
   readonly state: DeliveryJobState;
-  /** Calls made to Uniware so far. */
+  /** Calls started to Uniware so far. */
   readonly attempts: number;
   /** Calls that ended without an answer after the request may have reached Uniware. */
   readonly unknownOutcomes: number;
-  readonly firstAttemptAt?: Date | undefined;
   /** When the job is due (again). */
   readonly nextAttemptAt: Date;
   readonly lastError?: string | undefined;
   readonly finishedAt?: Date | undefined;
-  readonly lease?: { readonly owner: string; readonly until: Date } | undefined;
-  /**
-   * Set on a claimed job whose previous lease ran out unsettled: its holder stopped (or stalled)
-   * during a call, which may have reached Uniware.
-   */
-  readonly takenOverFrom?: { readonly owner: string; readonly until: Date } | undefined;
+  readonly attemptLog: readonly AttemptRecord[];
+  readonly deadLetters: readonly StoredDeadLetter[];
+  readonly lease?: { readonly owner: string; readonly until: Date; readonly token: number } | undefined;
 }
 
-export type DeliveryJobUpdate = Pick<
-  DeliveryJob,
-  'state' | 'attempts' | 'unknownOutcomes' | 'firstAttemptAt' | 'nextAttemptAt' | 'lastError' | 'finishedAt'
->;
+/**
+ * Proof of holding a job's lease: every write a holder makes is conditional on it, so a holder
+ * whose lease ran out and was taken over can never overwrite the newer holder's state.
+ */
+export interface LeaseFence {
+  readonly jobId: string;
+  readonly owner: string;
+  /** The job's claim count when this lease was taken; each claim makes a new one. */
+  readonly token: number;
+}
+
+/** A job as leased by a claim. */
+export interface ClaimedJob extends DeliveryJob {
+  readonly fence: LeaseFence;
+  /**
+   * How the previous holder left it, when it held a lease that ran out unsettled: `maybe-sent` when
+   * it had started a call (counted in `unknownOutcomes` already), `never-sent` when it had not.
+   */
+  readonly tookOver?: 'maybe-sent' | 'never-sent' | undefined;
+}
+
+export interface JobClaim {
+  readonly owner: string;
+  readonly now: Date;
+  readonly leaseUntil: Date;
+  readonly excludeSellerIds: readonly string[];
+}
+
+/** The outcome of an attempt (or of a decision without a call), recorded as the lease ends. */
+export interface DeliveryJobUpdate {
+  readonly state: DeliveryJobState;
+  readonly unknownOutcomes: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError?: string | undefined;
+  readonly finishedAt?: Date | undefined;
+  /** The answer of the call this holder started (`beginAttempt`), recorded on its attempt. */
+  readonly answer?:
+    | { readonly attempt: number; readonly endedAt: Date; readonly answer: AttemptAnswer }
+    | undefined;
+  readonly deadLetter?: NewDeadLetter | undefined;
+}
+
+/** The ledger looked at an `awaiting-order` job again and found the order. */
+export interface LedgerResolution {
+  readonly ledger: LedgerCheck;
+  readonly request: UniwareCancelRequest;
+  readonly deadLetter?: NewDeadLetter | undefined;
+}
 
 export interface DeliveryJobs {
   /** `'duplicate'` when a job with this id exists already (the event was seen before). */
   enqueue(job: NewDeliveryJob): Promise<'enqueued' | 'duplicate'>;
   /**
-   * Leases to `owner` until `leaseUntil` the pending job that has been due longest, among those
-   * whose order has no earlier pending job and whose seller is not excluded. A lease that expired
-   * (its holder crashed) is taken over, and the returned job says so in `takenOverFrom`. The
-   * returned job carries the new lease. `undefined` when nothing is due.
+   * Leases up to `limit` pending due jobs, at most one per order and only each order's head (its
+   * pending job of lowest sequence), none of an excluded seller. An expired lease is taken over.
    */
-  claimNext(claim: {
-    readonly owner: string;
-    readonly now: Date;
-    readonly leaseUntil: Date;
-    readonly excludeSellerIds: readonly string[];
-  }): Promise<DeliveryJob | undefined>;
-  /** Like `claimNext`, for up to `limit` jobs at once (at most one per order). */
-  claimDue(
-    claim: {
-      readonly owner: string;
-      readonly now: Date;
-      readonly leaseUntil: Date;
-      readonly excludeSellerIds: readonly string[];
-    },
-    limit: number,
-  ): Promise<readonly DeliveryJob[]>;
-  /** Records the result of an attempt and ends the lease; `false` if `owner` no longer held it. */
-  settle(jobId: string, owner: string, update: DeliveryJobUpdate): Promise<boolean>;
-  /** Ends the lease without counting an attempt (e.g. the seller's circuit is open). */
-  release(jobId: string, owner: string, nextAttemptAt: Date): Promise<boolean>;
+  claimDue(claim: JobClaim, limit: number): Promise<readonly ClaimedJob[]>;
+  /** Extends the lease; `false` if the fence no longer holds (the lease was taken over). */
+  renew(fence: LeaseFence, leaseUntil: Date): Promise<boolean>;
+  /**
+   * Records "attempt N started" before the call, so that a takeover can tell a call that may have
+   * gone out from one that never did. `false` if the fence no longer holds: do not call.
+   */
+  beginAttempt(fence: LeaseFence, attempt: number, at: Date): Promise<boolean>;
+  /** Stores what the ledger now says of an `awaiting-order` job, keeping the lease. */
+  resolveLedger(fence: LeaseFence, resolution: LedgerResolution): Promise<boolean>;
+  /** Records the outcome and ends the lease; `false` if the fence no longer holds. */
+  settle(fence: LeaseFence, update: DeliveryJobUpdate): Promise<boolean>;
+  /** Ends the lease without an attempt (e.g. the seller's circuit is open). */
+  release(fence: LeaseFence, nextAttemptAt: Date): Promise<boolean>;
   find(jobId: string): Promise<DeliveryJob | undefined>;
   countByState(): Promise<Record<DeliveryJobState, number>>;
 }

@@ -1,4 +1,5 @@
 import type { CancellationResult, Order, OrderCancelled } from '@cancel-sync/domain';
+import type { RelaySource } from './relay-source.ts';
 
 /** A cancellation request remembered on its order, so that a retry of it is answered, not re-applied. */
 export interface RememberedRequest {
@@ -39,9 +40,5 @@ export interface OrderLedger {
   write(change: LedgerWrite): Promise<'written' | 'conflict'>;
 }
 
-/** Announcements written by the ledger and not yet published. */
-export interface Outbox {
-  /** The oldest unpublished announcements, at most `limit`. */
-  pending(limit: number): Promise<readonly OrderCancelled[]>;
-  markPublished(events: readonly Pick<OrderCancelled, 'orderId' | 'eventId'>[]): Promise<void>;
-}
+/** Announcements written by the ledger and not yet published, claimed one order at a time. */
+export type Outbox = RelaySource<OrderCancelled>;

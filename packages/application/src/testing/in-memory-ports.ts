@@ -9,6 +9,7 @@ import type {
   CancellationEvents,
   CancellationRecord,
   CancellationRecords,
+  ClaimedJob,
   Clock,
   Crypto,
   DeadLetterCode,
@@ -19,15 +20,22 @@ import type {
   DeliveryJobUpdate,
   IdempotencyKeys,
   IdGenerator,
+  JobClaim,
+  JobDeadLetter,
+  LeaseFence,
   LedgerEntry,
+  LedgerResolution,
   LedgerWrite,
   NewDeliveryJob,
   OrderLedger,
   Outbox,
+  RelayBatch,
+  RelayClaim,
   Seller,
   SellerRegistry,
   UniwareClient,
 } from '../index.ts';
+import { DELIVERY_JOB_STATES } from '../ports/delivery-jobs.ts';
 
 export class ManualClock implements Clock {
   #now: number;
@@ -118,15 +126,39 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     return 'written';
   }
 
+  /** For tests: every announcement not yet published, in order. */
   async pending(limit: number): Promise<readonly OrderCancelled[]> {
     return [...this.entries.values()].flatMap((entry) => entry.outbox).slice(0, limit);
   }
 
-  async markPublished(events: readonly Pick<OrderCancelled, 'orderId' | 'eventId'>[]): Promise<void> {
-    for (const { orderId, eventId } of events) {
-      const entry = this.entries.get(orderId);
-      if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => event.eventId !== eventId);
+  readonly #outboxLeases = new Map<string, { owner: string; token: string; until: Date }>();
+  #claims = 0;
+
+  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OrderCancelled>[]> {
+    const batches: RelayBatch<OrderCancelled>[] = [];
+    for (const [orderId, entry] of this.entries) {
+      if (batches.length >= limit) break;
+      const lease = this.#outboxLeases.get(orderId);
+      if (entry.outbox.length === 0 || (lease !== undefined && lease.until > claim.now)) continue;
+      this.#claims += 1;
+      const token = `claim-${this.#claims}`;
+      this.#outboxLeases.set(orderId, { owner: claim.owner, token, until: claim.leaseUntil });
+      batches.push({ id: orderId, owner: claim.owner, token, entries: structuredClone(entry.outbox) });
     }
+    return batches;
+  }
+
+  async published(batch: RelayBatch<OrderCancelled>): Promise<void> {
+    if (this.#outboxLeases.get(batch.id)?.token !== batch.token) return;
+    this.#outboxLeases.delete(batch.id);
+    const entry = this.entries.get(batch.id);
+    const ids = new Set(batch.entries.map((event) => event.eventId));
+    if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => !ids.has(event.eventId));
+  }
+
+  async release(batch: RelayBatch<OrderCancelled>, retryAt: Date): Promise<void> {
+    const lease = this.#outboxLeases.get(batch.id);
+    if (lease?.token === batch.token) this.#outboxLeases.set(batch.id, { ...lease, until: retryAt });
   }
 }
 
@@ -190,67 +222,144 @@ export class InMemoryTokens implements AccessTokens {
 }
 
 export class InMemoryDeliveryJobs implements DeliveryJobs {
-  readonly jobs = new Map<string, DeliveryJob>();
+  readonly jobs = new Map<string, DeliveryJob & { claims: number; inFlightAttempt?: number | undefined }>();
 
   async enqueue(job: NewDeliveryJob) {
     if (this.jobs.has(job.jobId)) return 'duplicate' as const;
+    const { deadLetter, ...rest } = job;
     this.jobs.set(job.jobId, {
-      ...job,
-      state: 'pending',
+      ...rest,
+      state: job.state ?? 'pending',
       attempts: 0,
       unknownOutcomes: 0,
       nextAttemptAt: job.createdAt,
+      attemptLog: [],
+      deadLetters: deadLetter === undefined ? [] : [deadLetter],
+      claims: 0,
     });
     return 'enqueued' as const;
   }
 
-  async claimNext({ owner, now, leaseUntil, excludeSellerIds }: Parameters<DeliveryJobs['claimNext']>[0]) {
+  async claimDue({ owner, now, leaseUntil, excludeSellerIds }: JobClaim, limit: number) {
+    const claimed: ClaimedJob[] = [];
     const pending = [...this.jobs.values()].filter((job) => job.state === 'pending');
-    const candidate = pending
+    const due = pending
       .filter(
         (job) =>
           job.nextAttemptAt <= now &&
-          (job.lease === undefined || job.lease.until < now) &&
+          (job.lease === undefined || job.lease.until <= now) &&
           !excludeSellerIds.includes(job.sellerId) &&
           !pending.some((other) => other.orderId === job.orderId && other.sequence < job.sequence),
       )
-      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())[0];
-    if (candidate === undefined) return undefined;
-    const claimed = { ...candidate, lease: { owner, until: leaseUntil }, takenOverFrom: candidate.lease };
-    this.jobs.set(candidate.jobId, { ...claimed, takenOverFrom: undefined });
-    return claimed;
-  }
-
-  async claimDue(claim: Parameters<DeliveryJobs['claimNext']>[0], limit: number) {
-    const claimed: DeliveryJob[] = [];
-    while (claimed.length < limit) {
-      const job = await this.claimNext(claim);
-      if (job === undefined) break;
-      claimed.push(job);
+      .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+    for (const candidate of due.slice(0, limit)) {
+      const token = candidate.claims + 1;
+      const maybeSent = candidate.lease !== undefined && candidate.inFlightAttempt !== undefined;
+      const tookOver =
+        candidate.lease === undefined
+          ? undefined
+          : maybeSent
+            ? ('maybe-sent' as const)
+            : ('never-sent' as const);
+      const stored = {
+        ...candidate,
+        attemptLog: candidate.attemptLog.map((record) =>
+          maybeSent && record.attempt === candidate.inFlightAttempt
+            ? {
+                ...record,
+                answer: { verdict: 'unknown' as const, message: 'its holder stopped during the call' },
+              }
+            : record,
+        ),
+        claims: token,
+        inFlightAttempt: undefined,
+        unknownOutcomes: candidate.unknownOutcomes + (maybeSent ? 1 : 0),
+        lease: { owner, until: leaseUntil, token },
+      };
+      this.jobs.set(candidate.jobId, stored);
+      const { claims: _claims, inFlightAttempt: _inFlight, ...job } = stored;
+      claimed.push({ ...job, fence: { jobId: job.jobId, owner, token }, tookOver });
     }
     return claimed;
   }
 
-  async settle(jobId: string, owner: string, update: DeliveryJobUpdate) {
-    const job = this.jobs.get(jobId);
-    if (job?.lease?.owner !== owner) return false;
-    this.jobs.set(jobId, { ...job, ...update, lease: undefined });
+  #held(fence: LeaseFence) {
+    const job = this.jobs.get(fence.jobId);
+    return job?.lease?.owner === fence.owner && job.lease.token === fence.token ? job : undefined;
+  }
+
+  async renew(fence: LeaseFence, leaseUntil: Date) {
+    const job = this.#held(fence);
+    if (job === undefined || job.lease === undefined) return false;
+    this.jobs.set(fence.jobId, { ...job, lease: { ...job.lease, until: leaseUntil } });
     return true;
   }
 
-  async release(jobId: string, owner: string, nextAttemptAt: Date) {
-    const job = this.jobs.get(jobId);
-    if (job?.lease?.owner !== owner) return false;
-    this.jobs.set(jobId, { ...job, nextAttemptAt, lease: undefined });
+  async beginAttempt(fence: LeaseFence, attempt: number, at: Date) {
+    const job = this.#held(fence);
+    if (job === undefined) return false;
+    this.jobs.set(fence.jobId, {
+      ...job,
+      attempts: attempt,
+      inFlightAttempt: attempt,
+      attemptLog: [...job.attemptLog, { attempt, owner: fence.owner, startedAt: at }],
+    });
+    return true;
+  }
+
+  async resolveLedger(fence: LeaseFence, resolution: LedgerResolution) {
+    const job = this.#held(fence);
+    if (job === undefined) return false;
+    this.jobs.set(fence.jobId, {
+      ...job,
+      ledger: resolution.ledger,
+      request: resolution.request,
+      deadLetters: [
+        ...job.deadLetters,
+        ...(resolution.deadLetter === undefined ? [] : [resolution.deadLetter]),
+      ],
+    });
+    return true;
+  }
+
+  async settle(fence: LeaseFence, update: DeliveryJobUpdate) {
+    const job = this.#held(fence);
+    if (job === undefined) return false;
+    const { answer, deadLetter, ...fields } = update;
+    this.jobs.set(fence.jobId, {
+      ...job,
+      ...fields,
+      attemptLog: job.attemptLog.map((record) =>
+        answer !== undefined && record.attempt === answer.attempt
+          ? { ...record, endedAt: answer.endedAt, answer: answer.answer }
+          : record,
+      ),
+      deadLetters: [...job.deadLetters, ...(deadLetter === undefined ? [] : [deadLetter])],
+      inFlightAttempt: undefined,
+      lease: undefined,
+    });
+    return true;
+  }
+
+  async release(fence: LeaseFence, nextAttemptAt: Date) {
+    const job = this.#held(fence);
+    if (job === undefined) return false;
+    this.jobs.set(fence.jobId, { ...job, nextAttemptAt, lease: undefined });
     return true;
   }
 
   async find(jobId: string) {
-    return this.jobs.get(jobId);
+    const job = this.jobs.get(jobId);
+    if (job === undefined) return undefined;
+    const { claims: _claims, inFlightAttempt: _inFlight, ...rest } = job;
+    return rest;
   }
 
   async countByState() {
-    const counts: Record<DeliveryJobState, number> = { pending: 0, delivered: 0, rejected: 0, dead: 0 };
+    const counts = Object.fromEntries(DELIVERY_JOB_STATES.map((state) => [state, 0])) as Record<
+      DeliveryJobState,
+      number
+    >;
     for (const job of this.jobs.values()) counts[job.state] += 1;
     return counts;
   }
@@ -289,8 +398,15 @@ export const uniwareSays = {
 
 export class RecordingDeadLetters implements DeadLetters {
   readonly published: { jobId: string; code: DeadLetterCode; reason: string; attempts: number }[] = [];
-  async publish(job: DeliveryJob, code: DeadLetterCode, reason: string): Promise<void> {
-    this.published.push({ jobId: job.jobId, code, reason, attempts: job.attempts });
+  async publish(letters: readonly JobDeadLetter[]): Promise<void> {
+    for (const { job, letter } of letters) {
+      this.published.push({
+        jobId: job.jobId,
+        code: letter.code,
+        reason: letter.reason,
+        attempts: job.attempts,
+      });
+    }
   }
 }
 

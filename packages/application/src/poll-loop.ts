@@ -1,0 +1,79 @@
+/**
+ * The one poll/wake loop of the codebase: runs `step` again and again; when a step says there is
+ * nothing more to do now, waits `intervalMs` or until `notify()`, whichever comes first.
+ */
+export type StepResult = 'more' | 'idle';
+
+export class PollLoop {
+  readonly #step: () => Promise<StepResult>;
+  readonly #intervalMs: number;
+  readonly #onError: (error: unknown) => void;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #woken = false;
+
+  constructor(options: {
+    readonly step: () => Promise<StepResult>;
+    readonly intervalMs: number;
+    /** A step that throws is reported here and the loop waits one interval before the next. */
+    readonly onError: (error: unknown) => void;
+  }) {
+    this.#step = options.step;
+    this.#intervalMs = options.intervalMs;
+    this.#onError = options.onError;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops after the step under way; resolves when it is done. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.notify();
+    await this.#loop;
+  }
+
+  /** Something arrived: run a step now rather than at the end of the wait. */
+  notify(): void {
+    this.#woken = true;
+    this.#wake?.();
+  }
+
+  /** Waits `ms`, cut short by `notify()` or `stop()`. */
+  pause(ms: number): Promise<void> {
+    if (this.#woken || !this.#running) {
+      this.#woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        this.#woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wake = done;
+    });
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let result: StepResult = 'idle';
+      try {
+        result = await this.#step();
+      } catch (error) {
+        this.#onError(error);
+      }
+      if (result === 'idle' && this.#running) await this.pause(this.#intervalMs);
+    }
+  }
+}
