@@ -38,9 +38,32 @@ const overriding = <P extends object>(
     },
   });
 
-const startWith = async (decorate: PortDecorators) => {
-  service = await startInProcess(env, decorate);
+const startWith = async (decorate: PortDecorators, overrides: Record<string, string> = {}) => {
+  service = await startInProcess({ ...env, ...overrides }, decorate);
 };
+
+const lifecycleSnapshot = (orderId: string, quantity: number, cancelledQuantity = 0) => ({
+  schemaVersion: 1,
+  eventId: crypto.randomUUID(),
+  type: 'order.created',
+  occurredAt: new Date().toISOString(),
+  order: {
+    orderId,
+    sellerId: 'seller-1',
+    status: 'CREATED',
+    revision: 1,
+    items: [
+      {
+        orderItemId: 'item-1',
+        productId: 'prod-1',
+        variantId: 'var-1',
+        quantity,
+        cancelledQuantity,
+        status: 'CREATED',
+      },
+    ],
+  },
+});
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -56,10 +79,12 @@ beforeAll(async () => {
   const admin = world.kafka.admin();
   await admin.connect();
   await admin.createTopics({
-    topics: [env.TOPIC_ORDER_CANCELLED, env.TOPIC_ORDER_CANCELLED_DLQ].map((topic) => ({
-      topic: topic ?? '',
-      numPartitions: 1,
-    })),
+    topics: [env.TOPIC_ORDER_CANCELLED, env.TOPIC_ORDER_CANCELLED_DLQ, env.TOPIC_ORDER_LIFECYCLE].map(
+      (topic) => ({
+        topic: topic ?? '',
+        numPartitions: 1,
+      }),
+    ),
   });
   await admin.disconnect();
   deadLetters = world.readTopic(env.TOPIC_ORDER_CANCELLED_DLQ ?? '');
@@ -224,6 +249,59 @@ describe('the ledger decides what is pushed', () => {
     );
     expect(calls(order.orderId)).toEqual([]);
     expect((await world.storedOrder(order.orderId))?.items[0]?.cancelledQuantity).toBe(0);
+  });
+});
+
+describe('an order the ledger does not know yet', () => {
+  it('waits for the order feed, then applies the event and pushes only what the ledger accepted', async () => {
+    await startWith({}, { DELIVERY_AWAIT_LEDGER_SECONDS: '60' });
+    const orderId = `SO-LATE-${Date.now()}`;
+    const event = aCancelledEvent({
+      orderId,
+      items: [
+        { orderItemId: 'item-1', productId: 'prod-1', variantId: 'var-1', quantity: 2 },
+        { orderItemId: 'item-9', productId: 'prod-9', variantId: 'var-9', quantity: 1 },
+      ],
+    });
+    await publishEvent(event);
+    await waitFor(
+      () => world.stores.deliveryJobs.find(String(event.eventId)),
+      (found) => found?.ledger === 'awaiting-order' && found.lease === undefined && found.attempts === 0,
+      { what: 'the job waiting for its order' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(calls(orderId)).toEqual([]);
+    // The feed brings the order: 3 units of item-1, and no item-9.
+    await world.publish(env.TOPIC_ORDER_LIFECYCLE ?? '', [
+      { key: orderId, value: JSON.stringify(lifecycleSnapshot(orderId, 3)) },
+    ]);
+    const job = await waitFor(
+      () => world.stores.deliveryJobs.find(String(event.eventId)),
+      (found) => found !== undefined && found.state !== 'pending',
+      { timeoutMs: 20_000, what: 'the job to be judged by the ledger' },
+    );
+    expect(job).toMatchObject({ state: 'delivered', ledger: 'partly' });
+    const [call, ...more] = calls(orderId);
+    expect(more).toEqual([]);
+    expect(call?.body).toMatchObject({
+      cancelledSkuCodes: [{ quantity: 2, productId: 'prod-1', variantId: 'var-1' }],
+    });
+    expect((await world.storedOrder(orderId))?.items[0]?.cancelledQuantity).toBe(2);
+    expect(job?.deadLetters.map((letter) => letter.code)).toEqual(['LEDGER_DISAGREES']);
+  });
+
+  it('pushes the event as it was asked once the wait for the order runs out', async () => {
+    await startWith({}, { DELIVERY_AWAIT_LEDGER_SECONDS: '2' });
+    const event = aCancelledEvent();
+    await publishEvent(event);
+    const job = await waitFor(
+      () => world.stores.deliveryJobs.find(String(event.eventId)),
+      (found) => found?.state === 'delivered',
+      { timeoutMs: 20_000, what: 'the delivery after the wait' },
+    );
+    expect(job?.ledger).toBe('unverified');
+    expect((job?.finishedAt?.getTime() ?? 0) - (job?.createdAt.getTime() ?? 0)).toBeGreaterThanOrEqual(2_000);
+    expect(calls(String(event.orderId))).toHaveLength(1);
   });
 });
 
