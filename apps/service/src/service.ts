@@ -39,6 +39,8 @@ import { consumerLog } from './consumer-log.ts';
 import { dispatchLog } from './dispatch-log.ts';
 import { instrumentedUniware } from './instrumented-uniware.ts';
 import { addScrapedGauge, createMetrics, serveMetrics } from './metrics.ts';
+import { tracedAnnouncements, tracedAttempt, tracedInbound, tracedRecord } from './traced.ts';
+import { currentTraceparent } from './tracing.ts';
 
 type FastifyInstance = Awaited<ReturnType<typeof buildHttpApi>>;
 
@@ -88,7 +90,7 @@ export const startService = async (
     });
     stops.push({ name: 'mongodb', stop: () => mongo.close() });
     health.set('mongodb', () => mongo.ping().then(() => 'ok'));
-    const plain = createMongoStores(mongo.db);
+    const plain = createMongoStores(mongo.db, { traceparent: currentTraceparent });
     const stores = {
       ...plain,
       deliveryJobs: decorate.deliveryJobs?.(plain.deliveryJobs) ?? plain.deliveryJobs,
@@ -165,7 +167,9 @@ export const startService = async (
         'outbox relay',
         new Relay({
           source: stores.outbox,
-          publish: (batch) => events.publish(batch),
+          publish: tracedAnnouncements(env.TOPIC_ORDER_CANCELLED, (batch, headers) =>
+            events.publish(batch, headers),
+          ),
           clock,
           random: Math.random,
           settings: relaySettings,
@@ -230,6 +234,7 @@ export const startService = async (
         clock,
         random: Math.random,
         observe: dispatchLog(logger.child({ part: 'dispatcher' }), metrics),
+        aroundAttempt: tracedAttempt,
         settings: {
           owner: config.instanceId,
           leaseMs: env.DELIVERY_LEASE_MS,
@@ -268,6 +273,7 @@ export const startService = async (
         partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
         sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
         observe: consumerLog(log, metrics, topic),
+        aroundRecord: tracedRecord(`${env.KAFKA_GROUP_ID}.${group}`),
         park: {
           store: async (record: ParkedRecord) => {
             await stores.parkedRecords.park(record);
@@ -326,6 +332,7 @@ export const startService = async (
           reason: 'Cancelled by the seller in Uniware',
         },
       });
+      const tracedCancel = tracedInbound(cancel);
       http = await buildHttpApi({
         loggerInstance: logger.child({ part: 'http' }),
         issueAccessToken: issueAccessToken({
@@ -341,7 +348,7 @@ export const startService = async (
         }),
         authenticate: authenticate({ tokens: stores.accessTokens, crypto, clock }),
         cancelFromUniware: async (request) => {
-          const answer = await cancel(request);
+          const answer = await tracedCancel(request);
           if (answer.kind === 'answered') {
             metrics.inboundCancellations.inc({
               status: answer.result.status,

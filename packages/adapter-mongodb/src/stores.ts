@@ -25,14 +25,19 @@ export interface MongoStores {
   ensureIndexes(): Promise<void>;
 }
 
-export const createMongoStores = (db: Db): MongoStores => ({
-  ledger: new MongoOrderLedger(db),
+export interface MongoStoreOptions {
+  /** The W3C trace context to keep with what is stored for later work (outbox entries, jobs). */
+  readonly traceparent?: () => string | undefined;
+}
+
+export const createMongoStores = (db: Db, options: MongoStoreOptions = {}): MongoStores => ({
+  ledger: new MongoOrderLedger(db, options),
   outbox: new MongoOutbox(db),
   sellers: new MongoSellerRegistry(db),
   accessTokens: new MongoAccessTokens(db),
   idempotencyKeys: new MongoIdempotencyKeys(db),
   cancellationRecords: new MongoCancellationRecords(db),
-  deliveryJobs: new MongoDeliveryJobs(db),
+  deliveryJobs: new MongoDeliveryJobs(db, options),
   deadLetterOutbox: new MongoDeadLetterOutbox(db),
   parkedRecords: new MongoParkedRecords(db),
   ensureIndexes: () => ensureIndexes(db),

@@ -160,8 +160,12 @@ class KafkaEventConsumer<T> implements EventConsumer {
         if (decoded.ok) {
           const { value } = decoded;
           const startedAt = performance.now();
+          const context = recordContext(message, position);
+          const { aroundRecord } = this.#options;
           await this.#keepingAlive(controls, () =>
-            this.#options.handle(value, recordContext(message, position)),
+            aroundRecord === undefined
+              ? this.#options.handle(value, context)
+              : aroundRecord(context, () => this.#options.handle(value, context)),
           );
           this.#observe({ type: 'handled', record: position, durationMs: performance.now() - startedAt });
         } else {

@@ -44,14 +44,17 @@ const isClaimable = (job: DeliveryJobDocument, now: Date): boolean =>
 
 export class MongoDeliveryJobs implements DeliveryJobs {
   readonly #jobs: Collection<DeliveryJobDocument>;
+  readonly #traceparent: () => string | undefined;
 
-  constructor(db: Db) {
+  /** @param options.traceparent the trace a job is stored in, kept with it for its attempts to join. */
+  constructor(db: Db, options: { readonly traceparent?: () => string | undefined } = {}) {
     this.#jobs = db.collection<DeliveryJobDocument>(COLLECTIONS.deliveryJobs);
+    this.#traceparent = options.traceparent ?? (() => undefined);
   }
 
   async enqueue(job: NewDeliveryJob): Promise<'enqueued' | 'duplicate'> {
     try {
-      await this.#jobs.insertOne(toDocument(job));
+      await this.#jobs.insertOne(toDocument({ ...job, traceparent: job.traceparent ?? this.#traceparent() }));
       return 'enqueued';
     } catch (error) {
       if (isDuplicateKeyError(error)) return 'duplicate';

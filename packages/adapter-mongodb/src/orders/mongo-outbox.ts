@@ -4,10 +4,10 @@
  * one order's outbox at a time (see `relay-claims.ts`), so with several instances each announcement
  * is published by one of them.
  */
-import type { Outbox, RelayBatch, RelayClaim } from '@cancel-sync/application';
-import type { OrderCancelled } from '@cancel-sync/domain';
+import type { Outbox, OutboxEntry, RelayBatch, RelayClaim } from '@cancel-sync/application';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
+import { optional } from '../optional.ts';
 import {
   claimForRelay,
   clearDueIfDone,
@@ -26,7 +26,7 @@ export class MongoOutbox implements Outbox {
     this.#orders = db.collection<OrderDocument>(COLLECTIONS.orders);
   }
 
-  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OrderCancelled>[]> {
+  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OutboxEntry>[]> {
     const leased = await claimForRelay(this.#orders, FIELDS, claim, limit);
     // Left due by a relay that stopped between publishing and tidying up: tidy up for it.
     const empty = leased.filter(({ document }) => document.outbox.length === 0);
@@ -41,12 +41,15 @@ export class MongoOutbox implements Outbox {
         id: document._id,
         owner: claim.owner,
         token,
-        entries: [...document.outbox].sort(byOccurrence).map(eventFromDocument),
+        entries: [...document.outbox].sort(byOccurrence).map((entry) => ({
+          event: eventFromDocument(entry),
+          ...optional('traceparent', entry.traceparent),
+        })),
       }));
   }
 
-  async published(batch: RelayBatch<OrderCancelled>): Promise<void> {
-    const eventIds = batch.entries.map((event) => event.eventId);
+  async published(batch: RelayBatch<OutboxEntry>): Promise<void> {
+    const eventIds = batch.entries.map(({ event }) => event.eventId);
     const { matchedCount } = await this.#orders.updateOne(fencedBy(FIELDS, batch.id, batch.token), {
       $pull: { outbox: { eventId: { $in: eventIds } } },
       $unset: { outboxLease: '' },
@@ -54,7 +57,7 @@ export class MongoOutbox implements Outbox {
     if (matchedCount === 1) await clearDueIfDone(this.#orders, FIELDS, batch.id, { outbox: { $size: 0 } });
   }
 
-  release(batch: RelayBatch<OrderCancelled>, retryAt: Date): Promise<void> {
+  release(batch: RelayBatch<OutboxEntry>, retryAt: Date): Promise<void> {
     return releaseRelayLease(this.#orders, FIELDS, batch.id, batch.token, retryAt);
   }
 }
