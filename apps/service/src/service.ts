@@ -37,8 +37,9 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { consumerLog } from './consumer-log.ts';
 import { dispatchLog } from './dispatch-log.ts';
+import { registerLagGauge, registerStoreGauges } from './gauges.ts';
 import { instrumentedUniware } from './instrumented-uniware.ts';
-import { addScrapedGauge, createMetrics, serveMetrics } from './metrics.ts';
+import { countingConflicts, createMetrics, serveMetrics } from './metrics.ts';
 import { tracedAnnouncements, tracedAttempt, tracedInbound, tracedRecord } from './traced.ts';
 import { currentTraceparent } from './tracing.ts';
 
@@ -94,18 +95,23 @@ export const startService = async (
     const stores = {
       ...plain,
       deliveryJobs: decorate.deliveryJobs?.(plain.deliveryJobs) ?? plain.deliveryJobs,
-      ledger: decorate.ledger?.(plain.ledger) ?? plain.ledger,
+      ledger: countingConflicts(decorate.ledger?.(plain.ledger) ?? plain.ledger, metrics),
     };
     await stores.ensureIndexes();
-    addScrapedGauge(metrics, 'cancel_sync_delivery_jobs', 'Delivery jobs by state.', 'state', () =>
-      stores.deliveryJobs.countByState(),
-    );
+    registerStoreGauges(metrics, plain, clock.now);
 
     const kafka = createKafkaClient({
       clientId: env.KAFKA_CLIENT_ID,
       brokers: [...config.kafkaBrokers],
       log: (level, message, extra) => logger[level]({ kafka: extra }, message),
     });
+    if (roles.has('consumer')) {
+      const lag = registerLagGauge(metrics, kafka, [
+        { groupId: `${env.KAFKA_GROUP_ID}.order-cancelled`, topic: env.TOPIC_ORDER_CANCELLED },
+        { groupId: `${env.KAFKA_GROUP_ID}.order-lifecycle`, topic: env.TOPIC_ORDER_LIFECYCLE },
+      ]);
+      stops.push({ name: 'lag gauge', stop: () => lag.stop() });
+    }
     if (env.KAFKA_CREATE_TOPICS) {
       await ensureTopics(
         kafka,
@@ -369,6 +375,8 @@ export const startService = async (
           return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
         },
         limits: { bodyLimitBytes: env.BODY_LIMIT_BYTES, maxLinesPerRequest: env.MAX_LINES_PER_REQUEST },
+        observeResponse: ({ route, method, statusCode, durationMs }) =>
+          metrics.httpRequests.observe({ route, method, status: String(statusCode) }, durationMs / 1000),
       });
       httpUrl = await http.listen({ host: env.HTTP_HOST, port: env.HTTP_PORT });
       const server = http;

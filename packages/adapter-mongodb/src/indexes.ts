@@ -26,6 +26,7 @@ export const INDEXES: Record<(typeof COLLECTIONS)[keyof typeof COLLECTIONS], Ind
   ],
   [COLLECTIONS.deliveryJobs]: [
     { key: { state: 1, nextAttemptAt: 1 }, name: 'state_due' },
+    { key: { state: 1, createdAt: 1 }, name: 'state_created' },
     { key: { orderId: 1, state: 1, sequence: 1 }, name: 'order_state_sequence' },
     { key: { deadLetterDueAt: 1 }, name: 'dead_letter_due' },
   ],

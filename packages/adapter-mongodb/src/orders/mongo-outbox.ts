@@ -57,6 +57,16 @@ export class MongoOutbox implements Outbox {
     if (matchedCount === 1) await clearDueIfDone(this.#orders, FIELDS, batch.id, { outbox: { $size: 0 } });
   }
 
+  /** When the oldest unpublished announcement became due, if any. */
+  async oldestPendingSince(): Promise<Date | undefined> {
+    const [oldest] = await this.#orders
+      .find({ outboxDueAt: { $gte: new Date(0) } }, { projection: { outboxDueAt: 1 } })
+      .sort({ outboxDueAt: 1 })
+      .limit(1)
+      .toArray();
+    return oldest?.outboxDueAt;
+  }
+
   release(batch: RelayBatch<OutboxEntry>, retryAt: Date): Promise<void> {
     return releaseRelayLease(this.#orders, FIELDS, batch.id, batch.token, retryAt);
   }
