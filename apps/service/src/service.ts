@@ -101,8 +101,8 @@ export const startService = async (
     registerStoreGauges(metrics, plain, clock.now);
 
     const kafka = createKafkaClient({
-      clientId: env.KAFKA_CLIENT_ID,
-      brokers: [...config.kafkaBrokers],
+      ...config.kafka,
+      brokers: [...config.kafka.brokers],
       log: (level, message, extra) => logger[level]({ kafka: extra }, message),
     });
     if (roles.has('consumer')) {
