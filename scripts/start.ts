@@ -11,9 +11,19 @@ import { readEnvStack } from './env-stack.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Endpoints of a stack started with `pnpm stack up` are used as if they were in the environment.
-const stack = await startStack({ handleSignals: false, env: { ...readEnvStack(), ...process.env } });
+const fromStackFile = readEnvStack();
+const stack = await startStack({ handleSignals: false, env: { ...fromStackFile, ...process.env } });
+// A local trace viewer (`pnpm stack up` starts Zipkin) gets the traces unless an exporter is chosen.
+const zipkin = process.env.ZIPKIN_URL ?? fromStackFile.ZIPKIN_URL;
+const tracing =
+  zipkin === undefined ||
+  process.env.OTEL_TRACES_EXPORTER !== undefined ||
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined
+    ? {}
+    : { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${zipkin}/api/v2/spans` };
 const env: NodeJS.ProcessEnv = {
   ...process.env,
+  ...tracing,
   KAFKA_BROKERS: stack.kafkaBrokers.join(','),
   MONGODB_URI: stack.mongodbUri,
   HTTP_HOST: process.env.HTTP_HOST ?? '127.0.0.1',
@@ -36,6 +46,9 @@ process.stderr.write(
     `  MongoDB:   ${stack.mongodbUri} (${stack.sources.mongodb})`,
     `  Uniware:   ${env.UC_BASE_URL}${sandbox === undefined ? '' : ' (sandbox: calls at /__sandbox/calls)'}`,
     `  API:       http://${env.HTTP_HOST}:${env.HTTP_PORT ?? 8080}  (docs at /docs)`,
+    ...(zipkin === undefined || tracing.OTEL_TRACES_EXPORTER === undefined
+      ? []
+      : [`  Traces:    ${zipkin}/zipkin/  (search by tag cancel_sync.order_id=<order id>)`]),
     '',
     '',
   ].join('\n'),

@@ -1,0 +1,180 @@
+/**
+ * /readyz tells the truth while Kafka or MongoDB is gone, and the service recovers by itself when
+ * they come back: a stack of its own (so that stopping its servers disturbs no other test), the
+ * service in this process, the servers killed and started again with `pnpm stack up`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startSandbox } from '@cancel-sync/uc-sandbox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningService } from '../src/service.ts';
+import { testEnvironment, waitFor } from './support/environment.ts';
+import { aCancelledEvent } from './support/mothers.ts';
+import { startInProcess } from './support/running-service.ts';
+import { openWorld, type World } from './support/world.ts';
+
+const cli = fileURLToPath(new URL('../../../packages/devstack/src/cli.ts', import.meta.url));
+let home: string;
+let stackEnv: NodeJS.ProcessEnv;
+
+const stack = async (...args: string[]) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args], {
+    env: stackEnv,
+    timeout: 180_000,
+  });
+  return stdout;
+};
+
+const servers = async () =>
+  Object.fromEntries(
+    (
+      JSON.parse(await stack('status', '--json')) as {
+        servers: { name: string; pid: number; endpoint: string }[];
+      }
+    ).servers.map((server) => [server.name, server]),
+  );
+
+let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+let service: RunningService;
+let world: World;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  home = await mkdtemp(join(tmpdir(), 'readiness-stack-'));
+  stackEnv = {
+    ...process.env,
+    DEVSTACK_SOURCE: 'embedded',
+    DEVSTACK_HOME: home,
+    DEVSTACK_ENV_FILE: join(home, 'env.stack'),
+    DEVSTACK_ZIPKIN: 'off',
+  };
+  await stack('up');
+  const { kafka, mongodb } = await servers();
+  sandbox = await startSandbox();
+  env = {
+    ...testEnvironment(sandbox.url, { KAFKA_SESSION_TIMEOUT_MS: '6000' }),
+    KAFKA_BROKERS: (kafka?.endpoint ?? '').replace(/^kafka:\/\//, ''),
+    MONGODB_URI: mongodb?.endpoint ?? '',
+  };
+  world = await openWorld(env);
+  await world.registerSeller('seller-1');
+  service = await startInProcess(env);
+}, 240_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await world?.close().catch(() => undefined);
+  await sandbox?.close();
+  await stack('down').catch(() => undefined);
+  await rm(home, { recursive: true, force: true });
+});
+
+const readiness = async () => {
+  const response = await fetch(`${service.httpUrl}/readyz`).catch(() => undefined);
+  return { status: response?.status ?? 0, body: (await response?.json().catch(() => undefined)) as unknown };
+};
+
+const timed = async <T>(what: string, wait: () => Promise<T>) => {
+  const startedAt = Date.now();
+  const value = await wait();
+  process.stdout.write(`[readiness] ${what} after ${((Date.now() - startedAt) / 1000).toFixed(1)} s\n`);
+  return value;
+};
+
+describe('readiness and recovery', () => {
+  it('is 503 while Kafka is gone, 200 once it is back, and both consumers go on without a restart', {
+    timeout: 300_000,
+  }, async () => {
+    expect((await readiness()).status).toBe(200);
+    const { kafka } = await servers();
+    process.kill(kafka?.pid ?? 0, 'SIGKILL');
+    const down = await timed('503 with Kafka killed', () =>
+      waitFor(readiness, (answer) => answer.status === 503, {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        what: '503',
+      }),
+    );
+    expect(JSON.stringify(down.body)).toContain('consumer');
+    // Down long enough for KafkaJS to give up on its consumers, then back on the same port.
+    await new Promise((resolve) => setTimeout(resolve, 15_000));
+    await stack('up');
+    await timed('200 with Kafka back', () =>
+      waitFor(readiness, (answer) => answer.status === 200, {
+        timeoutMs: 150_000,
+        intervalMs: 500,
+        what: '200 again',
+      }),
+    );
+    const orderId = `SO-back-${Date.now()}`;
+    const event = aCancelledEvent({ orderId });
+    await world.publish(env.TOPIC_ORDER_LIFECYCLE ?? '', [
+      {
+        key: orderId,
+        value: JSON.stringify({
+          schemaVersion: 1,
+          eventId: crypto.randomUUID(),
+          type: 'order.created',
+          occurredAt: new Date().toISOString(),
+          order: {
+            orderId,
+            sellerId: 'seller-1',
+            status: 'CREATED',
+            revision: 1,
+            items: [
+              {
+                orderItemId: 'item-1',
+                productId: 'prod-1',
+                variantId: 'var-1',
+                quantity: 2,
+                status: 'CREATED',
+              },
+            ],
+          },
+        }),
+      },
+    ]);
+    await waitFor(
+      () => world.storedOrder(orderId),
+      (order) => order !== undefined,
+      { timeoutMs: 60_000, what: 'the order feed handled' },
+    );
+    await world.publish(env.TOPIC_ORDER_CANCELLED ?? '', [{ key: orderId, value: JSON.stringify(event) }]);
+    await waitFor(
+      () => world.stores.deliveryJobs.find(String(event.eventId)),
+      (job) => job?.state === 'delivered',
+      {
+        timeoutMs: 60_000,
+        what: 'the cancellation delivered',
+      },
+    );
+  });
+
+  it('is 503 within seconds while MongoDB is gone, and 200 once it is back', {
+    timeout: 240_000,
+  }, async () => {
+    expect((await readiness()).status).toBe(200);
+    const { mongodb } = await servers();
+    process.kill(mongodb?.pid ?? 0, 'SIGKILL');
+    const down = await timed('503 with MongoDB killed', () =>
+      waitFor(readiness, (answer) => answer.status === 503, {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        what: '503',
+      }),
+    );
+    expect(JSON.stringify(down.body)).toContain('mongodb');
+    await stack('up');
+    await timed('200 with MongoDB back', () =>
+      waitFor(readiness, (answer) => answer.status === 200, {
+        timeoutMs: 90_000,
+        intervalMs: 500,
+        what: '200 again',
+      }),
+    );
+  });
+});
