@@ -163,6 +163,18 @@ export const EnvironmentSchema = Type.Object({
     3_600_000,
     "A relay's claim on what it publishes; a dead relay's share is published by another after it.",
   ),
+  SHUTDOWN_DRAIN_MS: Integer(
+    5000,
+    0,
+    120_000,
+    'On SIGTERM, how long /readyz answers 503 before the HTTP server stops taking requests.',
+  ),
+  SHUTDOWN_GRACE_MS: Integer(
+    30_000,
+    1000,
+    600_000,
+    'On SIGTERM, how long the whole stop may take (drain included) before the process exits anyway.',
+  ),
   CONSUMER_MAX_RECORD_ATTEMPTS: Integer(
     10,
     1,
@@ -227,6 +239,13 @@ const CROSS_CHECKS: readonly CrossCheck[] = [
         ? undefined
         : `UC_MAX_CONCURRENCY (${env.UC_MAX_CONCURRENCY}): must not be above UC_CONNECTIONS (${env.UC_CONNECTIONS}); ` +
           'calls beyond the open connections only wait for one',
+  },
+  {
+    names: ['SHUTDOWN_DRAIN_MS', 'SHUTDOWN_GRACE_MS'],
+    problem: (env) =>
+      env.SHUTDOWN_DRAIN_MS < env.SHUTDOWN_GRACE_MS
+        ? undefined
+        : `SHUTDOWN_DRAIN_MS (${env.SHUTDOWN_DRAIN_MS}): must be below SHUTDOWN_GRACE_MS (${env.SHUTDOWN_GRACE_MS}), or nothing is left to finish the work under way`,
   },
   {
     names: ['AUTH_CIRCUIT_MAX_PAUSE_MS', 'AUTH_CIRCUIT_PAUSE_MS'],

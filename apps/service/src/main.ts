@@ -4,8 +4,6 @@ import { createLogger } from './logger.ts';
 import { startService } from './service.ts';
 import { shutdownTelemetry } from './telemetry-sdk.ts';
 
-const STOP_GRACE_MS = 25_000;
-
 const main = async (): Promise<void> => {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -28,11 +26,14 @@ const main = async (): Promise<void> => {
       process.exit(1);
     }
     stopping = true;
-    logger.info({ signal }, 'stopping: finishing work under way');
+    logger.info({ signal, graceMs: config.env.SHUTDOWN_GRACE_MS }, 'stopping: finishing work under way');
     const deadline = setTimeout(() => {
-      logger.error('graceful stop took too long: exiting');
+      logger.error(
+        { graceMs: config.env.SHUTDOWN_GRACE_MS },
+        'graceful stop took longer than SHUTDOWN_GRACE_MS (is Kafka or MongoDB gone?): exiting now; leases of unfinished deliveries run out and another instance takes them over',
+      );
       process.exit(1);
-    }, STOP_GRACE_MS);
+    }, config.env.SHUTDOWN_GRACE_MS);
     deadline.unref();
     service.stop().then(
       async () => {

@@ -92,6 +92,15 @@ export const startService = async (
   const metrics = createMetrics();
   const throttled = new ThrottledLog(30_000);
   const health = new Map<string, () => Promise<string>>();
+  /** Set by a stop: readiness turns 503 first, so load balancers stop sending before the port closes. */
+  let draining = false;
+  health.set('accepting', async () => (draining ? 'stopping' : 'ok'));
+  const drainThenStop = async () => {
+    draining = true;
+    logger.info({ drainMs: config.env.SHUTDOWN_DRAIN_MS }, 'stopping: not ready any more; draining');
+    await new Promise((resolve) => setTimeout(resolve, config.env.SHUTDOWN_DRAIN_MS));
+    await stopAll();
+  };
 
   try {
     const mongo = await connectMongo(env.MONGODB_URI, {
@@ -413,7 +422,7 @@ export const startService = async (
       { roles: [...roles], instanceId: config.instanceId, httpUrl, metricsUrl },
       'cancel-sync started',
     );
-    return { httpUrl, metricsUrl, http, stop: stopAll };
+    return { httpUrl, metricsUrl, http, stop: drainThenStop };
   } catch (error) {
     await stopAll();
     throw error;

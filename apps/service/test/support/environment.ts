@@ -35,6 +35,7 @@ export const testEnvironment = (
     DELIVERY_LEASE_RENEW_MS: '1000',
     // Events here are mostly for orders the ledger never heard of: pushed at once, as asked.
     DELIVERY_AWAIT_LEDGER_SECONDS: '0',
+    SHUTDOWN_DRAIN_MS: '0',
     DELIVERY_POLL_INTERVAL_MS: '50',
     DELIVERY_BASE_DELAY_MS: '50',
     DELIVERY_MAX_DELAY_MS: '500',
