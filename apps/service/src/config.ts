@@ -36,8 +36,18 @@ export const EnvironmentSchema = Type.Object({
     description: 'pino log level.',
   }),
 
-  METRICS_ENABLED: Flag(true, 'Serve Prometheus metrics at /metrics on METRICS_PORT.'),
-  METRICS_PORT: Integer(9464, 0, 65535, 'Port of the metrics endpoint (0: any free port).'),
+  METRICS_ENABLED: Flag(
+    true,
+    'Serve the operations port (/healthz, /readyz, /metrics, /ops/*) on METRICS_PORT.',
+  ),
+  METRICS_PORT: Integer(9464, 0, 65535, 'Port of the operations endpoints (0: any free port).'),
+  OPS_TOKEN: Type.Optional(
+    Type.String({
+      minLength: 24,
+      description:
+        'Operator token for /ops/* on the operations port (a secret); without it /ops/* is refused.',
+    }),
+  ),
 
   MONGODB_URI: Required('MongoDB connection string.'),
   MONGODB_DATABASE: Text('cancel_sync', 'Database name.'),

@@ -1,5 +1,4 @@
 /** Prometheus metrics of the service, served on their own port so the public API stays small. */
-import { createServer, type Server } from 'node:http';
 import type { OrderLedger } from '@cancel-sync/application';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -157,21 +156,4 @@ export const addScrapedGauge = (
       }
     },
   });
-};
-
-export const serveMetrics = async (metrics: Metrics, host: string, port: number): Promise<Server> => {
-  const server = createServer(async (request, response) => {
-    if (request.url !== '/metrics') {
-      response.writeHead(404).end();
-      return;
-    }
-    try {
-      const body = await metrics.registry.metrics();
-      response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body);
-    } catch {
-      response.writeHead(500).end('metrics unavailable\n');
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(port, host, resolve));
-  return server;
 };

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createNodeCrypto } from '@cancel-sync/adapter-crypto';
-import { buildHttpApi } from '@cancel-sync/adapter-http';
+import { buildHttpApi, buildOperationsApi } from '@cancel-sync/adapter-http';
 import {
   createKafkaClient,
   ensureTopics,
@@ -27,6 +27,7 @@ import {
   issueAccessToken,
   LoginThrottle,
   type OrderLedger,
+  orderStory,
   type ParkedRecord,
   Relay,
   type RelayEvent,
@@ -39,7 +40,7 @@ import { consumerLog } from './consumer-log.ts';
 import { dispatchLog } from './dispatch-log.ts';
 import { registerLagGauge, registerStoreGauges } from './gauges.ts';
 import { instrumentedUniware } from './instrumented-uniware.ts';
-import { countingConflicts, createMetrics, serveMetrics } from './metrics.ts';
+import { countingConflicts, createMetrics } from './metrics.ts';
 import { tracedAnnouncements, tracedAttempt, tracedInbound, tracedRecord } from './traced.ts';
 import { currentTraceparent } from './tracing.ts';
 
@@ -49,6 +50,8 @@ export interface RunningService {
   /** Where the HTTP API listens, when this process runs it. */
   readonly httpUrl: string | undefined;
   readonly metricsUrl: string | undefined;
+  /** The operations port: /healthz, /readyz, /metrics, /ops/orders/{orderId}. */
+  readonly opsUrl: string | undefined;
   readonly http: FastifyInstance | undefined;
   stop(): Promise<void>;
 }
@@ -339,6 +342,19 @@ export const startService = async (
       );
     }
 
+    const ready = async () => {
+      const checks: Record<string, string> = {};
+      await Promise.all(
+        [...health].map(async ([name, check]) => {
+          // The error's name only: a driver's message names hosts and ports.
+          checks[name] = await answersWithin(check(), READINESS_CHECK_TIMEOUT_MS).catch((error: unknown) =>
+            error instanceof Error ? error.name : 'failed',
+          );
+        }),
+      );
+      return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
+    };
+
     let http: FastifyInstance | undefined;
     let httpUrl: string | undefined;
     if (roles.has('http')) {
@@ -383,18 +399,7 @@ export const startService = async (
           return answer;
         },
         cancellationHistory: (sellerId, orderId) => stores.cancellationRecords.forOrder(sellerId, orderId),
-        ready: async () => {
-          const checks: Record<string, string> = {};
-          await Promise.all(
-            [...health].map(async ([name, check]) => {
-              // The error's name only: a driver's message names hosts and ports.
-              checks[name] = await answersWithin(check(), READINESS_CHECK_TIMEOUT_MS).catch(
-                (error: unknown) => (error instanceof Error ? error.name : 'failed'),
-              );
-            }),
-          );
-          return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
-        },
+        ready,
         limits: { bodyLimitBytes: env.BODY_LIMIT_BYTES, maxLinesPerRequest: env.MAX_LINES_PER_REQUEST },
         observeResponse: ({ route, method, statusCode, durationMs }) =>
           metrics.httpRequests.observe({ route, method, status: String(statusCode) }, durationMs / 1000),
@@ -405,24 +410,34 @@ export const startService = async (
     }
 
     let metricsUrl: string | undefined;
+    let opsUrl: string | undefined;
     if (env.METRICS_ENABLED) {
-      const server = await serveMetrics(metrics, env.HTTP_HOST, env.METRICS_PORT);
-      const address = server.address();
-      metricsUrl =
-        typeof address === 'object' && address !== null
-          ? `http://${env.HTTP_HOST}:${address.port}/metrics`
-          : undefined;
-      stops.push({
-        name: 'metrics',
-        stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      const ops = await buildOperationsApi({
+        ready,
+        metrics: async () => ({
+          contentType: metrics.registry.contentType,
+          text: await metrics.registry.metrics(),
+        }),
+        orderStory: orderStory({
+          ledger: stores.ledger,
+          records: stores.cancellationRecords,
+          jobsOfOrder: (orderId) => plain.deliveryJobs.forOrder(orderId),
+          pendingAnnouncements: (orderId) => plain.outbox.pendingFor(orderId),
+        }),
+        operatorToken: env.OPS_TOKEN,
+        loggerInstance: logger.child({ part: 'ops' }),
       });
+      opsUrl = await ops.listen({ host: env.HTTP_HOST, port: env.METRICS_PORT });
+      metricsUrl = `${opsUrl}/metrics`;
+      // Stopped last: probes on this port see readiness turn 503 and the stop go on.
+      stops.unshift({ name: 'operations port', stop: () => ops.close() });
     }
 
     logger.info(
-      { roles: [...roles], instanceId: config.instanceId, httpUrl, metricsUrl },
+      { roles: [...roles], instanceId: config.instanceId, httpUrl, metricsUrl, opsUrl },
       'cancel-sync started',
     );
-    return { httpUrl, metricsUrl, http, stop: drainThenStop };
+    return { httpUrl, metricsUrl, opsUrl, http, stop: drainThenStop };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,5 +1,6 @@
 export { buildHttpApi } from './build-http-api.ts';
 export { httpLoggerOptions, REDACTED_PATHS } from './logging.ts';
+export { buildOperationsApi, type OperationsApiOptions } from './operations-api.ts';
 export {
   type Authenticate,
   type CancelFromUniware,

@@ -7,6 +7,7 @@ export * from './inbound/canonical-request.ts';
 export * from './keyed-mutex.ts';
 export * from './ledger/apply-order-snapshot.ts';
 export * from './ledger-writer.ts';
+export * from './operations/order-story.ts';
 export * from './outbound/accept-cancellation-event.ts';
 export * from './outbound/delivery-attempt.ts';
 export * from './outbound/delivery-dispatcher.ts';

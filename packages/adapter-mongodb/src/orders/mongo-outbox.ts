@@ -57,6 +57,15 @@ export class MongoOutbox implements Outbox {
     if (matchedCount === 1) await clearDueIfDone(this.#orders, FIELDS, batch.id, { outbox: { $size: 0 } });
   }
 
+  /** One order's announcements not yet published. */
+  async pendingFor(orderId: string): Promise<readonly OutboxEntry[]> {
+    const document = await this.#orders.findOne({ _id: orderId }, { projection: { outbox: 1 } });
+    return [...(document?.outbox ?? [])].sort(byOccurrence).map((entry) => ({
+      event: eventFromDocument(entry),
+      ...optional('traceparent', entry.traceparent),
+    }));
+  }
+
   /** When the oldest unpublished announcement became due, if any. */
   async oldestPendingSince(): Promise<Date | undefined> {
     const [oldest] = await this.#orders
