@@ -7,7 +7,7 @@ import { startSandbox } from '@cancel-sync/uc-sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PortDecorators, RunningService } from '../src/service.ts';
 import { testEnvironment, waitFor } from './support/environment.ts';
-import { aCancelledEvent, anItem, anOrder } from './support/mothers.ts';
+import { aCancelledEvent, aLifecycleSnapshot, anItem, anOrder } from './support/mothers.ts';
 import { startInProcess } from './support/running-service.ts';
 import { openWorld, type TopicReader, type World } from './support/world.ts';
 
@@ -41,29 +41,6 @@ const overriding = <P extends object>(
 const startWith = async (decorate: PortDecorators, overrides: Record<string, string> = {}) => {
   service = await startInProcess({ ...env, ...overrides }, decorate);
 };
-
-const lifecycleSnapshot = (orderId: string, quantity: number, cancelledQuantity = 0) => ({
-  schemaVersion: 1,
-  eventId: crypto.randomUUID(),
-  type: 'order.created',
-  occurredAt: new Date().toISOString(),
-  order: {
-    orderId,
-    sellerId: 'seller-1',
-    status: 'CREATED',
-    revision: 1,
-    items: [
-      {
-        orderItemId: 'item-1',
-        productId: 'prod-1',
-        variantId: 'var-1',
-        quantity,
-        cancelledQuantity,
-        status: 'CREATED',
-      },
-    ],
-  },
-});
 
 beforeAll(async () => {
   sandbox = await startSandbox();
@@ -273,7 +250,7 @@ describe('an order the ledger does not know yet', () => {
     expect(calls(orderId)).toEqual([]);
     // The feed brings the order: 3 units of item-1, and no item-9.
     await world.publish(env.TOPIC_ORDER_LIFECYCLE ?? '', [
-      { key: orderId, value: JSON.stringify(lifecycleSnapshot(orderId, 3)) },
+      { key: orderId, value: JSON.stringify(aLifecycleSnapshot(orderId, { quantity: 3 })) },
     ]);
     const job = await waitFor(
       () => world.stores.deliveryJobs.find(String(event.eventId)),

@@ -13,7 +13,7 @@ import { startSandbox } from '@cancel-sync/uc-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../src/service.ts';
 import { testEnvironment, waitFor } from './support/environment.ts';
-import { aCancelledEvent } from './support/mothers.ts';
+import { aCancelledEvent, aLifecycleSnapshot } from './support/mothers.ts';
 import { startInProcess } from './support/running-service.ts';
 import { openWorld, type World } from './support/world.ts';
 
@@ -115,27 +115,7 @@ describe('readiness and recovery', () => {
     await world.publish(env.TOPIC_ORDER_LIFECYCLE ?? '', [
       {
         key: orderId,
-        value: JSON.stringify({
-          schemaVersion: 1,
-          eventId: crypto.randomUUID(),
-          type: 'order.created',
-          occurredAt: new Date().toISOString(),
-          order: {
-            orderId,
-            sellerId: 'seller-1',
-            status: 'CREATED',
-            revision: 1,
-            items: [
-              {
-                orderItemId: 'item-1',
-                productId: 'prod-1',
-                variantId: 'var-1',
-                quantity: 2,
-                status: 'CREATED',
-              },
-            ],
-          },
-        }),
+        value: JSON.stringify(aLifecycleSnapshot(orderId, { quantity: 2 })),
       },
     ]);
     await waitFor(

@@ -33,3 +33,30 @@ export const aCancelledEvent = (overrides: Record<string, unknown> = {}) => ({
   reason: 'customer changed their mind',
   ...overrides,
 });
+
+/** An `order.lifecycle` snapshot of a one-item order as the order service publishes it (contract v1). */
+export const aLifecycleSnapshot = (
+  orderId: string,
+  { quantity = 2, cancelledQuantity = 0 }: { quantity?: number; cancelledQuantity?: number } = {},
+) => ({
+  schemaVersion: 1,
+  eventId: randomUUID(),
+  type: 'order.created',
+  occurredAt: new Date().toISOString(),
+  order: {
+    orderId,
+    sellerId: 'seller-1',
+    status: 'CREATED',
+    revision: 1,
+    items: [
+      {
+        orderItemId: 'item-1',
+        productId: 'prod-1',
+        variantId: 'var-1',
+        quantity,
+        cancelledQuantity,
+        status: 'CREATED',
+      },
+    ],
+  },
+});
