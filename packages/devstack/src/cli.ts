@@ -277,9 +277,12 @@ async function upContainers(foreground: boolean): Promise<UpResult> {
 
 async function stayInForeground(stop: () => Promise<number>): Promise<number> {
   process.stdout.write('Press Ctrl-C to stop.\n');
+  // The servers are detached and signal listeners hold no event loop open: a timer does.
+  const keepAlive = setInterval(() => undefined, 60_000);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => resolve(name));
   });
+  clearInterval(keepAlive);
   process.stdout.write(`\n${signal}: stopping the stack…\n`);
   await stop();
   process.stdout.write('The stack is stopped (its data is kept).\n');
