@@ -1,7 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stopKeptServers, upKeptServers, wipeKeptServers } from './embedded/kept-stack.ts';
+import { isOurs, stopKeptServers, upKeptServers, wipeKeptServers } from './embedded/kept-stack.ts';
 import { withFileLock } from './file-lock.ts';
 import { envFilePath, repoRoot, stackHome } from './paths.ts';
 import { commandLine, isAlive, stopProcessGroup } from './process-group.ts';
@@ -14,6 +14,7 @@ import {
   removeEnvFile,
   removeStackState,
   SERVER_NAMES,
+  type ServerName,
   type StackState,
   writeEnvFile,
   writeStackState,
@@ -28,7 +29,9 @@ the stack folder (default .devstack/), DEVSTACK_ENV_FILE the endpoints file (def
 const HELP: Record<'stack' | Command, string> = {
   stack: `Usage: pnpm stack <command> [--help]
 
-  up [--foreground]  Start what is not running, keep what is, print the endpoints, write .env.stack.
+  up [--foreground] [--zipkin]
+                     Start what is not running, keep what is, print the endpoints, write .env.stack;
+                     --zipkin adds a trace viewer.
   status [--json]    Each server with its pid, port, memory and data folder.
   down               Stop the servers; their data stays for the next \`up\`.
   reset              Stop the servers and delete their data: the one way to start from empty.
@@ -36,13 +39,17 @@ const HELP: Record<'stack' | Command, string> = {
 \`pnpm stack <command> --help\` says more about each.
 
 ${COMMON}`,
-  up: `Usage: pnpm stack up [--foreground]
+  up: `Usage: pnpm stack up [--foreground] [--zipkin | --no-zipkin]
 
 Starts Kafka and a MongoDB-protocol server (embedded java processes, or containers when a Docker
 engine answers), prints the endpoints and writes them to .env.stack. A server that already answers
 is left running (same pid); one that died is started again on the ports it had, with the data it
 had (MongoDB's databases, collections and indexes; Kafka's topics and committed offsets). Returns
 once they answer and leaves them running; with --foreground, stays until Ctrl-C and then stops them.
+
+--zipkin also starts Zipkin's server, a trace viewer (UI at <ZIPKIN_URL>/zipkin/, spans kept in
+memory), and writes ZIPKIN_URL to .env.stack; DEVSTACK_ZIPKIN=on does the same. A Zipkin already
+running is left running either way.
 
 ${COMMON}`,
   status: `Usage: pnpm stack status [--json]
@@ -64,6 +71,9 @@ type Command = 'up' | 'down' | 'status' | 'reset';
 const COMMANDS: readonly Command[] = ['up', 'down', 'status', 'reset'];
 
 const STOP_GRACE_MS = 15_000;
+
+/** Zipkin's start and memory, measured (packages/devstack/README.md), decide this. */
+const ZIPKIN_BY_DEFAULT = false;
 const env = process.env;
 
 // kafkajs 2.2.4 arms its throttle timer with a negative delay when nothing is throttled; Node 24 warns
@@ -79,8 +89,10 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
+    allowNegative: true,
     options: {
       foreground: { type: 'boolean', default: false },
+      zipkin: { type: 'boolean' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -98,13 +110,17 @@ async function main(argv: string[]): Promise<number> {
   }
   if (extra.length > 0) return usageError(`unexpected arguments: ${extra.join(' ')}`, command);
   if (values.foreground && command !== 'up') return usageError('--foreground goes with `up` only', command);
+  if (values.zipkin !== undefined && command !== 'up')
+    return usageError('--zipkin / --no-zipkin go with `up` only', command);
+  const zipkin = wantsZipkin(values.zipkin);
+  if (typeof zipkin === 'string') return usageError(zipkin, command);
   if (values.json && command !== 'status') return usageError('--json goes with `status` only', command);
   switch (command) {
     case 'up': {
       // The lock is let go before waiting in the foreground, so that `down` elsewhere can stop it.
       let stop: (() => Promise<number>) | undefined;
       const code = await locked(async () => {
-        const result = await up(values.foreground);
+        const result = await up(values.foreground, zipkin);
         stop = result.stop;
         return result.code;
       });
@@ -144,7 +160,17 @@ async function locked(work: () => Promise<number>): Promise<number> {
 
 type UpResult = { code: number; stop?: () => Promise<number> };
 
-async function up(foreground: boolean): Promise<UpResult> {
+/** `--zipkin` / `--no-zipkin`, else DEVSTACK_ZIPKIN=on|off, else ZIPKIN_BY_DEFAULT; a message when malformed. */
+function wantsZipkin(flag: boolean | undefined): boolean | string {
+  if (flag !== undefined) return flag;
+  const value = env.DEVSTACK_ZIPKIN?.trim().toLowerCase();
+  if (value === undefined || value === '') return ZIPKIN_BY_DEFAULT;
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  return `DEVSTACK_ZIPKIN must be on or off; got "${env.DEVSTACK_ZIPKIN}"`;
+}
+
+async function up(foreground: boolean, zipkin: boolean): Promise<UpResult> {
   const previous = await readStackState(env);
   if (previous.found === 'unreadable')
     process.stderr.write(`Ignoring an unreadable stack record (${previous.reason}).\n`);
@@ -175,10 +201,13 @@ async function up(foreground: boolean): Promise<UpResult> {
   const { servers, outcomes } = await upKeptServers({
     env,
     recorded: state.servers,
-    wanted: SERVER_NAMES,
+    wanted: SERVER_NAMES.filter((name) => name !== 'zipkin' || zipkin),
     readyTimeoutMs: 120_000,
     onChange: (changed) => writeStackState({ ...state, servers: changed }, env),
   });
+  // A server not asked for this time is left as it is; one that is gone no longer has an endpoint.
+  for (const [name, server] of Object.entries(servers))
+    if (!isOurs(server.pid, env)) servers[name as ServerName] = { ...server, pid: null };
   state.servers = servers;
   await writeStackState(state, env);
 
@@ -248,9 +277,12 @@ async function upContainers(foreground: boolean): Promise<UpResult> {
 
 async function stayInForeground(stop: () => Promise<number>): Promise<number> {
   process.stdout.write('Press Ctrl-C to stop.\n');
+  // The servers are detached and signal listeners hold no event loop open: a timer does.
+  const keepAlive = setInterval(() => undefined, 60_000);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(name, () => resolve(name));
   });
+  clearInterval(keepAlive);
   process.stdout.write(`\n${signal}: stopping the stack…\n`);
   await stop();
   process.stdout.write('The stack is stopped (its data is kept).\n');

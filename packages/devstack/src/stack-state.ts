@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { envFilePath, stackStateFile } from './paths.ts';
 import type { StackSource } from './stack.ts';
 
-export const SERVER_NAMES = ['kafka', 'mongodb'] as const;
+export const SERVER_NAMES = ['kafka', 'mongodb', 'zipkin'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
 
 /** One embedded server of `pnpm stack`: kept across `up`s, with its ports and its data. */
@@ -12,7 +12,7 @@ export type RecordedServer = {
   pid: number | null;
   /** The ports it listens on, reused by the next start: Kafka's broker and controller, MongoDB's one. */
   ports: number[];
-  /** What a client connects to: `host:port` for Kafka, a `mongodb://` URI for MongoDB. */
+  /** What a client connects to: `host:port` for Kafka, a `mongodb://` URI for MongoDB, Zipkin's base URL. */
   endpoint: string;
   dir: string;
   dataDir: string;
@@ -117,7 +117,7 @@ export async function removeEnvFile(env: NodeJS.ProcessEnv = process.env): Promi
   await rm(envFilePath(env), { force: true });
 }
 
-export type StackEndpoints = { kafkaBrokers: readonly string[]; mongodbUri: string };
+export type StackEndpoints = { kafkaBrokers: readonly string[]; mongodbUri: string; zipkinUrl?: string };
 
 /** `.env.stack`, loadable with `set -a; . ./.env.stack; set +a` or any dotenv reader. */
 export async function writeEnvFile(
@@ -128,13 +128,16 @@ export async function writeEnvFile(
 }
 
 export function envFileText(endpoints: StackEndpoints): string {
-  return `KAFKA_BROKERS=${endpoints.kafkaBrokers.join(',')}\nMONGODB_URI=${endpoints.mongodbUri}\n`;
+  const zipkin = endpoints.zipkinUrl === undefined ? '' : `ZIPKIN_URL=${endpoints.zipkinUrl}\n`;
+  return `KAFKA_BROKERS=${endpoints.kafkaBrokers.join(',')}\nMONGODB_URI=${endpoints.mongodbUri}\n${zipkin}`;
 }
 
-/** The endpoints a record stands for, whichever way the servers were started. */
+/** The endpoints a record stands for, whichever way the servers were started; Zipkin's while it runs. */
 export function recordedEndpoints(state: StackState): StackEndpoints {
+  const zipkin = state.servers.zipkin;
   return {
     kafkaBrokers: state.servers.kafka === undefined ? state.kafkaBrokers : [state.servers.kafka.endpoint],
     mongodbUri: state.servers.mongodb?.endpoint ?? state.mongodbUri,
+    ...(zipkin === undefined || zipkin.pid === null ? {} : { zipkinUrl: zipkin.endpoint }),
   };
 }

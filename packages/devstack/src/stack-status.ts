@@ -82,7 +82,8 @@ export async function status(json: boolean): Promise<number> {
         ? `pid ${server.pid} running, port ${server.port}${ports}, RSS ${((server.rssKiB ?? 0) / 1024).toFixed(0)} MiB`
         : `stopped, port ${server.port}${ports} when it runs`;
       const answer = server.answers ? `answers at ${server.endpoint}` : `does not answer (${server.reason})`;
-      return `${label(server.name).padEnd(9)} ${process_}, data ${server.dataDir}; ${answer}`;
+      const data = server.name === 'zipkin' ? 'spans in memory' : `data ${server.dataDir}`;
+      return `${label(server.name).padEnd(9)} ${process_}, ${data}; ${answer}`;
     }),
     `Logs:     ${relative(repoRoot, stackServersDir(env)) || stackServersDir(env)}/<server>/server.log`,
     `Env file: ${running ? relative(repoRoot, envFilePath(env)) : '(none while stopped)'}`,
@@ -117,6 +118,8 @@ export function label(name: ServerName): string {
       return 'Kafka';
     case 'mongodb':
       return 'MongoDB';
+    case 'zipkin':
+      return 'Zipkin';
     default: {
       const never: never = name;
       return never;

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,9 +205,48 @@ describe('pnpm stack', () => {
     }
   });
 
+  it('starts Zipkin on request beside the running servers, and gives its URL in the env file', async () => {
+    const before = await servers();
+    const run = await stack('up', '--zipkin');
+    expect(run.code, run.stderr).toBe(0);
+    const after = await servers();
+    const zipkin = required(after.zipkin);
+    expect(zipkin.running).toBe(true);
+    expect(zipkin.answers).toBe(true);
+    expect(required(after.kafka).pid).toBe(required(before.kafka).pid);
+    expect(required(after.mongodb).pid).toBe(required(before.mongodb).pid);
+    const envFile = await readFile(join(home, 'env.stack'), 'utf8');
+    expect(envFile).toContain(`ZIPKIN_URL=http://127.0.0.1:${zipkin.port}\n`);
+    expect((await fetch(`http://127.0.0.1:${zipkin.port}/health`)).status).toBe(200);
+  });
+
+  it('moves a server to a new port only when another process took its port while it was stopped', async () => {
+    const before = await servers();
+    const mongoPort = required(before.mongodb).port;
+    expect((await stack('down')).code).toBe(0);
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(mongoPort, '127.0.0.1', resolve));
+    try {
+      const run = await upOrThrow();
+      expect(run.stdout).toContain(`port(s) ${mongoPort} taken by another process`);
+      const after = await servers();
+      expect(required(after.mongodb).port).not.toBe(mongoPort);
+      expect(required(after.kafka).port).toBe(required(before.kafka).port);
+      await expect(
+        withMongo(mongoUri(after), (client) => client.db('kept').collection('orders').countDocuments()),
+      ).resolves.toBe(2);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
   it('wipes the data only on `reset`, after which the stack starts empty', async () => {
+    const running = Object.values(await servers()).flatMap((server) =>
+      server.pid === null ? [] : [server.pid],
+    );
     const down = await stack('down');
     expect(down.code).toBe(0);
+    for (const pid of running) expect(isAlive(pid), `pid ${pid}`).toBe(false);
     await upOrThrow();
     const kept = await withMongo(mongoUri(await servers()), (client) =>
       client.db('kept').collection('orders').countDocuments(),

@@ -10,7 +10,14 @@ import { resolveClasspath } from './maven-classpath.ts';
 import { startEmbeddedMongo } from './mongo-server.ts';
 import { PortTakenError } from './port-taken.ts';
 import { createRunDir, reapAbandonedRuns, writeOwner } from './run-dir.ts';
-import { KAFKA_VERSION, kafkaArtifacts, MONGO_JAVA_SERVER_VERSION, mongoArtifacts } from './versions.ts';
+import {
+  KAFKA_VERSION,
+  kafkaArtifacts,
+  MONGO_JAVA_SERVER_VERSION,
+  mongoArtifacts,
+  ZIPKIN_VERSION,
+  zipkinArtifacts,
+} from './versions.ts';
 
 export type EmbeddedOptions = {
   kafka: boolean;
@@ -165,6 +172,14 @@ export function resolveMongoClasspath(): Promise<string[]> {
     name: `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}-h2`,
     label: `mongo-java-server ${MONGO_JAVA_SERVER_VERSION}`,
     artifacts: mongoArtifacts,
+  });
+}
+
+export function resolveZipkinClasspath(): Promise<string[]> {
+  return resolveClasspath({
+    name: `zipkin-${ZIPKIN_VERSION}`,
+    label: `Zipkin ${ZIPKIN_VERSION}`,
+    artifacts: zipkinArtifacts,
   });
 }
 

@@ -6,10 +6,16 @@ import { commandLine, isAlive, stopProcessGroup } from '../process-group.ts';
 import { progress, secondsSince } from '../progress.ts';
 import { type Probe, probeKafka, probeMongo } from '../readiness.ts';
 import type { RecordedServer, ServerName } from '../stack-state.ts';
-import { resolveKafkaClasspath, resolveMongoClasspath, retryIfPortTaken } from './embedded-stack.ts';
+import {
+  resolveKafkaClasspath,
+  resolveMongoClasspath,
+  resolveZipkinClasspath,
+  retryIfPortTaken,
+} from './embedded-stack.ts';
 import { checkJava } from './java.ts';
 import { startEmbeddedKafka } from './kafka-broker.ts';
 import { startEmbeddedMongo } from './mongo-server.ts';
+import { probeZipkin, startEmbeddedZipkin } from './zipkin-server.ts';
 
 /**
  * The embedded servers of `pnpm stack`, each in its own folder under the stack folder, kept from one
@@ -45,6 +51,8 @@ export function probeServer(name: ServerName, endpoint: string): Promise<Probe> 
       return probeKafka([endpoint]);
     case 'mongodb':
       return probeMongo(endpoint);
+    case 'zipkin':
+      return probeZipkin(endpoint);
     default: {
       const never: never = name;
       return never;
@@ -168,6 +176,8 @@ function resolve(name: ServerName): Promise<string[]> {
       return resolveKafkaClasspath();
     case 'mongodb':
       return resolveMongoClasspath();
+    case 'zipkin':
+      return resolveZipkinClasspath();
     default: {
       const never: never = name;
       return never;
@@ -228,6 +238,21 @@ async function startOne(name: ServerName, options: StartOne): Promise<RecordedSe
         return attempt;
       });
       return { pid: mongo.java.pid, ports: mongo.ports, endpoint: mongo.uri, dir, dataDir, logFile };
+    }
+    case 'zipkin': {
+      let ports: [number] | undefined = options.ports?.[0] === undefined ? undefined : [options.ports[0]];
+      const zipkin = await retryIfPortTaken('Zipkin', () => {
+        const attempt = startEmbeddedZipkin({
+          ...common,
+          ports,
+          onSpawn: (pid) =>
+            options.onSpawn({ pid, ports: ports ?? [], endpoint: '', dir, dataDir: dir, logFile }),
+        });
+        ports = undefined;
+        return attempt;
+      });
+      // Zipkin keeps its spans in memory: its folder holds only the log.
+      return { pid: zipkin.java.pid, ports: zipkin.ports, endpoint: zipkin.url, dir, dataDir: dir, logFile };
     }
     default: {
       const never: never = name;

@@ -8,7 +8,15 @@ import { logTail } from '../log-tail.ts';
 import { cacheRoot } from '../paths.ts';
 import { progress, secondsSince } from '../progress.ts';
 
-export type MavenArtifact = { groupId: string; artifactId: string; version: string };
+export type MavenArtifact = {
+  groupId: string;
+  artifactId: string;
+  version: string;
+  /** e.g. `exec` for a self-contained jar published beside the plain one. */
+  classifier?: string;
+  /** The jar alone, none of the dependencies its POM declares (a self-contained jar has them inside). */
+  withoutDependencies?: boolean;
+};
 
 export type ClasspathRequest = {
   /** Directory name under the cache root, e.g. `kafka-4.4.0`. */
@@ -165,7 +173,12 @@ function pomFor(request: ClasspathRequest): string {
     .map(
       (artifact) =>
         `    <dependency><groupId>${artifact.groupId}</groupId><artifactId>${artifact.artifactId}</artifactId>` +
-        `<version>${artifact.version}</version></dependency>`,
+        `<version>${artifact.version}</version>` +
+        (artifact.classifier === undefined ? '' : `<classifier>${artifact.classifier}</classifier>`) +
+        (artifact.withoutDependencies === true
+          ? '<exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions>'
+          : '') +
+        '</dependency>',
     )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>

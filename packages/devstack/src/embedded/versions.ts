@@ -42,3 +42,19 @@ export const mongoArtifacts: readonly MavenArtifact[] = [
   // mongo-java-server logs through SLF4J 2; the simple binding writes to stderr, i.e. the log file.
   { groupId: 'org.slf4j', artifactId: 'slf4j-simple', version: '2.0.17' },
 ];
+
+/**
+ * Zipkin's server, the trace viewer of `pnpm stack up --zipkin`: the `exec` jar is self-contained
+ * (Spring Boot, with the UI), so none of the POM's dependencies are fetched.
+ */
+export const ZIPKIN_VERSION = '3.6.1';
+
+export const zipkinArtifacts: readonly MavenArtifact[] = [
+  {
+    groupId: 'io.zipkin',
+    artifactId: 'zipkin-server',
+    version: ZIPKIN_VERSION,
+    classifier: 'exec',
+    withoutDependencies: true,
+  },
+];
