@@ -25,7 +25,8 @@ const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
 /** Starts `src/main.ts` as its own process and resolves once it logged that it started. */
 export const spawnService = (env: ServiceEnvironment, name: string): Promise<ServiceProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/main.ts'], {
+    // As in production: telemetry is loaded first (it stays off without OTEL_* variables).
+    const child = spawn(process.execPath, ['--import', './src/telemetry.ts', 'src/main.ts'], {
       cwd: serviceDir,
       env: { ...process.env, ...env, LOG_LEVEL: 'info', SERVICE_INSTANCE_ID: name },
       stdio: ['ignore', 'pipe', 'pipe'],
