@@ -39,33 +39,32 @@ export const tracedInbound =
       },
     );
 
-/** Publishes each announcement in a producer span of the trace that wrote it. */
+/** Publishes each announcement of a batch (one order's) in a producer span of the trace that wrote it. */
 export const tracedAnnouncements =
   (
     topic: string,
     publish: (events: readonly OrderCancelled[], headers: Readonly<Record<string, string>>) => Promise<void>,
   ) =>
   async (entries: readonly OutboxEntry[]): Promise<void> => {
-    await Promise.all(
-      entries.map(({ event, traceparent }) =>
-        inSpan(
-          `${topic} publish`,
-          {
-            parent: traceparent,
-            kind: SpanKind.PRODUCER,
-            attributes: {
-              'messaging.system': 'kafka',
-              'messaging.operation.type': 'send',
-              'messaging.destination.name': topic,
-              'messaging.kafka.message.key': event.orderId,
-              'messaging.message.id': event.eventId,
-              'cancel_sync.order_id': event.orderId,
-            },
+    // One after the other: the announcements of one order keep their order on its partition.
+    for (const { event, traceparent } of entries) {
+      await inSpan(
+        `${topic} publish`,
+        {
+          parent: traceparent,
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            'messaging.system': 'kafka',
+            'messaging.operation.type': 'send',
+            'messaging.destination.name': topic,
+            'messaging.kafka.message.key': event.orderId,
+            'messaging.message.id': event.eventId,
+            'cancel_sync.order_id': event.orderId,
           },
-          () => publish([event], traceHeaders()),
-        ),
-      ),
-    );
+        },
+        () => publish([event], traceHeaders()),
+      );
+    }
   };
 
 /** Handles each record in a consumer span continuing its producer's trace (from its headers). */
