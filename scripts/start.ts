@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '@cancel-sync/devstack';
 import { startSandbox } from '@cancel-sync/uc-sandbox';
+import { seedDemo, tryIt } from './demo.ts';
 import { readEnvStack } from './env-stack.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,6 +60,30 @@ const service = spawn(
   ['--enable-source-maps', '--import', './src/telemetry.ts', './src/main.ts'],
   { cwd: `${root}apps/service`, env, stdio: 'inherit' },
 );
+
+/** Once the service answers: on an empty database, the demo seller and orders, then "try it". */
+const api = `http://${env.HTTP_HOST}:${env.HTTP_PORT ?? 8080}`;
+const showTryIt = async () => {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    const ready = await fetch(`${api}/readyz`).then(
+      (answer) => answer.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const seeded = await seedDemo({
+    mongodbUri: stack.mongodbUri,
+    database: env.MONGODB_DATABASE ?? 'cancel_sync',
+    kafkaBrokers: stack.kafkaBrokers,
+    lifecycleTopic: env.TOPIC_ORDER_LIFECYCLE ?? 'order.lifecycle',
+  });
+  const lines = seeded ? tryIt(api, sandbox?.url, env.TOPIC_ORDER_CANCELLED ?? 'order.cancelled') : [];
+  process.stderr.write(
+    `\n${[...lines, '', '  Ctrl-C stops the service and everything this command started.', ''].join('\n')}\n`,
+  );
+};
+showTryIt().catch((error: unknown) => process.stderr.write(`could not seed the demo: ${String(error)}\n`));
 
 const stopEverything = async () => {
   await sandbox?.close();
