@@ -4,7 +4,7 @@
  * one order's outbox at a time (see `relay-claims.ts`), so with several instances each announcement
  * is published by one of them.
  */
-import type { Outbox, RelayBatch, RelayClaim } from '@cancel-sync/application';
+import type { Outbox, PendingAnnouncements, RelayBatch, RelayClaim } from '@cancel-sync/application';
 import type { OrderCancelled } from '@cancel-sync/domain';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
@@ -19,11 +19,16 @@ import { eventFromDocument, type OrderDocument, type OutboxEventDocument } from 
 
 const FIELDS: RelayFields = { due: 'outboxDueAt', lease: 'outboxLease' };
 
-export class MongoOutbox implements Outbox {
+export class MongoOutbox implements Outbox, PendingAnnouncements {
   readonly #orders: Collection<OrderDocument>;
 
   constructor(db: Db) {
     this.#orders = db.collection<OrderDocument>(COLLECTIONS.orders);
+  }
+
+  async pendingFor(orderId: string): Promise<readonly OrderCancelled[]> {
+    const document = await this.#orders.findOne({ _id: orderId }, { projection: { outbox: 1 } });
+    return (document?.outbox ?? []).map(eventFromDocument);
   }
 
   async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OrderCancelled>[]> {
