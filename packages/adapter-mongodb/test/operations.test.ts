@@ -3,7 +3,13 @@
  * compare-and-set, the filtered lists, and the retention sweep (mongo-java-server ignores TTL, so
  * this sweep is what cleans up there).
  */
-import type { DeliveryJobUpdate, JobReplay, LeaseFence, ReplayWrite } from '@cancel-sync/application';
+import {
+  type DeliveryJobUpdate,
+  type JobReplay,
+  type LeaseFence,
+  type ReplayWrite,
+  RetentionSweeper,
+} from '@cancel-sync/application';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../src/collections.ts';
 import { openTestDatabase, type TestDatabase } from './support/database.ts';
@@ -230,5 +236,39 @@ describe('the retention sweep', () => {
       undefined,
     ]);
     expect(await stores.cancellationRecords.sweep(cutoff, 100)).toBe(0);
+  });
+
+  it('is run by the sweeper loop until nothing past retention is left', async () => {
+    const jobs = Array.from({ length: 7 }, () => aDeliveryJob({ createdAt: T0 }));
+    for (const job of jobs) {
+      await database.stores.deliveryJobs.enqueue(job);
+      await settleJob(job.jobId, at(1000), {});
+    }
+    await database.stores.cancellationRecords.append(aCancellationRecord({ receivedAt: T0 }));
+    const sweeper = new RetentionSweeper({
+      targets: [
+        { name: 'jobs', store: database.stores.deliveryJobOperations, retentionMs: DAY },
+        { name: 'records', store: database.stores.cancellationRecords, retentionMs: DAY },
+      ],
+      clock: { now: () => at(2 * DAY) },
+      batchSize: 2,
+      intervalMs: 60_000,
+      observe: () => undefined,
+    });
+    sweeper.start();
+    try {
+      const db = database.connection.db;
+      for (let tries = 0; tries < 100; tries += 1) {
+        const left =
+          (await db.collection(COLLECTIONS.deliveryJobs).countDocuments()) +
+          (await db.collection(COLLECTIONS.cancellationRecords).countDocuments());
+        if (left === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await db.collection(COLLECTIONS.deliveryJobs).countDocuments()).toBe(0);
+      expect(await db.collection(COLLECTIONS.cancellationRecords).countDocuments()).toBe(0);
+    } finally {
+      await sweeper.stop();
+    }
   });
 });
