@@ -1,9 +1,12 @@
 /**
  * The service's configuration, read once from the environment at start-up. Every variable is in
- * the schema below with its default; a bad or missing one stops the start with a message naming it.
+ * the schema below with its default and limits; rules that involve two variables are in
+ * CROSS_CHECKS. A bad or missing variable stops the start with a message naming it, and every other
+ * bad one with it.
  */
 import { hostname } from 'node:os';
-import { type Static, Type } from '@sinclair/typebox';
+import type { KafkaClientConfig } from '@cancel-sync/adapter-kafka';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 const Integer = (defaultValue: number, minimum: number, maximum: number, description: string) =>
@@ -11,6 +14,10 @@ const Integer = (defaultValue: number, minimum: number, maximum: number, descrip
 const Text = (defaultValue: string, description: string) =>
   Type.String({ default: defaultValue, minLength: 1, description });
 const Required = (description: string) => Type.String({ minLength: 1, description });
+/** A secret never appears in a message, a log line or the generated `.env.example`. */
+const Secret = (description: string) => Type.String({ minLength: 1, description, secret: true });
+const OneOf = <const Values extends readonly string[]>(values: Values) =>
+  values.map((value) => Type.Literal(value));
 const Flag = (defaultValue: boolean, description: string) =>
   Type.Boolean({ default: defaultValue, description });
 
@@ -24,10 +31,10 @@ export const EnvironmentSchema = Type.Object({
   SERVICE_INSTANCE_ID: Type.Optional(
     Type.String({ minLength: 1, description: 'Names this instance on job leases.' }),
   ),
-  LOG_LEVEL: Type.Union(
-    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
-    { default: 'info', description: 'pino log level.' },
-  ),
+  LOG_LEVEL: Type.Union(OneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), {
+    default: 'info',
+    description: 'pino log level.',
+  }),
 
   METRICS_ENABLED: Flag(true, 'Serve Prometheus metrics at /metrics on METRICS_PORT.'),
   METRICS_PORT: Integer(9464, 0, 65535, 'Port of the metrics endpoint (0: any free port).'),
@@ -38,6 +45,17 @@ export const EnvironmentSchema = Type.Object({
 
   KAFKA_BROKERS: Required('Comma-separated host:port list of Kafka brokers.'),
   KAFKA_CLIENT_ID: Text('cancel-sync', 'Kafka client id.'),
+  KAFKA_SSL: Flag(false, 'Connect to the brokers over TLS (trusting the system CAs).'),
+  KAFKA_SASL_MECHANISM: Type.Optional(
+    // The mechanisms KafkaJS implements with a username and a password.
+    Type.Union([Type.Literal('plain'), Type.Literal('scram-sha-256'), Type.Literal('scram-sha-512')], {
+      description: 'SASL authentication with the brokers; unset: none. Needs the username and password.',
+    }),
+  ),
+  KAFKA_SASL_USERNAME: Type.Optional(
+    Type.String({ minLength: 1, description: 'SASL username (with KAFKA_SASL_MECHANISM).' }),
+  ),
+  KAFKA_SASL_PASSWORD: Type.Optional(Secret('SASL password (with KAFKA_SASL_MECHANISM; a secret).')),
   KAFKA_GROUP_ID: Text(
     'cancel-sync',
     'Prefix of the consumer groups (<prefix>.order-cancelled, <prefix>.order-lifecycle).',
@@ -64,7 +82,7 @@ export const EnvironmentSchema = Type.Object({
 
   UC_BASE_URL: Required("Uniware's base URL, e.g. https://genericproxy.unicommerce.com"),
   UC_CLIENT_ID: Required('clientid header, issued by Unicommerce.'),
-  UC_SECURITY_KEY: Required('securitykey header, issued by Unicommerce (a secret).'),
+  UC_SECURITY_KEY: Secret('securitykey header, issued by Unicommerce (a secret).'),
   UC_CONNECT_TIMEOUT_MS: Integer(3000, 100, 60_000, 'Connect timeout of calls to Uniware.'),
   UC_RESPONSE_TIMEOUT_MS: Integer(10_000, 100, 300_000, 'Time allowed for Uniware to answer.'),
   UC_CONNECTIONS: Integer(16, 1, 1000, 'Keep-alive connections to Uniware.'),
@@ -185,12 +203,95 @@ export const EnvironmentSchema = Type.Object({
   RETENTION_SWEEP_BATCH_SIZE: Integer(500, 1, 10_000, 'Documents deleted per collection per sweep round.'),
 });
 export type Environment = Static<typeof EnvironmentSchema>;
+type Name = keyof Environment;
+
+/**
+ * Rules that one variable's schema cannot say. Each names every variable it involves, and runs
+ * only when the schema accepted all of them, so one mistake is reported once, under its own name.
+ */
+interface CrossCheck {
+  readonly names: readonly Name[];
+  /** The problem, or undefined when the values agree. Never quotes a secret's value. */
+  readonly problem: (env: Environment) => string | undefined;
+}
+
+const CROSS_CHECKS: readonly CrossCheck[] = [
+  {
+    names: ['SERVICE_ROLES'],
+    problem: (env) => {
+      const unknown = roleList(env).filter((role) => !(ROLES as readonly string[]).includes(role));
+      return unknown.length === 0
+        ? undefined
+        : `SERVICE_ROLES: unknown role(s) ${unknown.join(', ')}; known: ${ROLES.join(', ')}`;
+    },
+  },
+  {
+    names: ['UC_BASE_URL'],
+    problem: (env) => (isHttpUrl(env.UC_BASE_URL) ? undefined : 'UC_BASE_URL: must be an http(s) URL'),
+  },
+  {
+    names: ['KAFKA_BROKERS'],
+    problem: (env) =>
+      brokerList(env).length > 0 && brokerList(env).every((broker) => /^[^\s:]+:\d{1,5}$/.test(broker))
+        ? undefined
+        : 'KAFKA_BROKERS: expected host:port[,host:port...]',
+  },
+  {
+    // Leases are renewed while a call is under way, so a lease need not outlast a call; it must
+    // outlast the time between two renewals.
+    names: ['DELIVERY_LEASE_RENEW_MS', 'DELIVERY_LEASE_MS'],
+    problem: (env) =>
+      env.DELIVERY_LEASE_RENEW_MS * 2 <= env.DELIVERY_LEASE_MS
+        ? undefined
+        : `DELIVERY_LEASE_RENEW_MS (${env.DELIVERY_LEASE_RENEW_MS}): must be at most half of DELIVERY_LEASE_MS (${env.DELIVERY_LEASE_MS}), or a lease lapses between renewals`,
+  },
+  {
+    names: ['DELIVERY_BASE_DELAY_MS', 'DELIVERY_MAX_DELAY_MS'],
+    problem: (env) =>
+      env.DELIVERY_BASE_DELAY_MS <= env.DELIVERY_MAX_DELAY_MS
+        ? undefined
+        : `DELIVERY_BASE_DELAY_MS (${env.DELIVERY_BASE_DELAY_MS}): must not be above DELIVERY_MAX_DELAY_MS (${env.DELIVERY_MAX_DELAY_MS})`,
+  },
+  {
+    names: ['UC_MAX_CONCURRENCY', 'UC_CONNECTIONS'],
+    problem: (env) =>
+      env.UC_MAX_CONCURRENCY <= env.UC_CONNECTIONS
+        ? undefined
+        : `UC_MAX_CONCURRENCY (${env.UC_MAX_CONCURRENCY}): must not be above UC_CONNECTIONS (${env.UC_CONNECTIONS}); ` +
+          'calls beyond the open connections only wait for one',
+  },
+  {
+    names: ['AUTH_CIRCUIT_MAX_PAUSE_MS', 'AUTH_CIRCUIT_PAUSE_MS'],
+    problem: (env) =>
+      env.AUTH_CIRCUIT_MAX_PAUSE_MS >= env.AUTH_CIRCUIT_PAUSE_MS
+        ? undefined
+        : `AUTH_CIRCUIT_MAX_PAUSE_MS (${env.AUTH_CIRCUIT_MAX_PAUSE_MS}): must not be below AUTH_CIRCUIT_PAUSE_MS (${env.AUTH_CIRCUIT_PAUSE_MS})`,
+  },
+  {
+    names: ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'],
+    problem: (env) => {
+      const given = [env.KAFKA_SASL_USERNAME, env.KAFKA_SASL_PASSWORD].map((value) => value !== undefined);
+      if (env.KAFKA_SASL_MECHANISM !== undefined) {
+        const missing = (['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'] as const).filter((_, i) => !given[i]);
+        return missing.length === 0
+          ? undefined
+          : `KAFKA_SASL_MECHANISM (${env.KAFKA_SASL_MECHANISM}): needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; missing: ${missing.join(', ')}`;
+      }
+      return given.some(Boolean)
+        ? 'KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD: set, but KAFKA_SASL_MECHANISM is not (plain, scram-sha-256 or scram-sha-512)'
+        : undefined;
+    },
+  },
+];
 
 export interface Config {
   readonly instanceId: string;
   readonly roles: ReadonlySet<Role>;
   readonly env: Environment;
   readonly kafkaBrokers: readonly string[];
+  /** Everything `createKafkaClient` needs to reach the brokers: identity, brokers, TLS, SASL. */
+  readonly kafka: Required<Pick<KafkaClientConfig, 'clientId' | 'brokers' | 'ssl'>> &
+    Pick<KafkaClientConfig, 'sasl'>;
 }
 
 export class ConfigError extends Error {
@@ -204,54 +305,70 @@ export const loadConfig = (source: Readonly<Record<string, string | undefined>>)
       .map((name) => [name, source[name]?.trim()] as const)
       .filter(([, value]) => value !== undefined && value !== ''),
   );
-  const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, raw));
-  const problems = [...Value.Errors(EnvironmentSchema, converted)].map(
-    (error) => `${error.path.slice(1) || '(environment)'}: ${error.message}${describe(error.path)}`,
-  );
-  if (problems.length === 0 && Value.Check(EnvironmentSchema, converted)) {
-    return derive(converted);
+  const converted = Value.Convert(EnvironmentSchema, Value.Default(EnvironmentSchema, raw)) as Environment;
+  // One line per variable the schema refuses (a union reports each member; the first says enough).
+  const refused = new Map<string, string>();
+  for (const error of Value.Errors(EnvironmentSchema, converted)) {
+    const name = error.path.slice(1).split('/')[0] || '(environment)';
+    if (!refused.has(name)) refused.set(name, `${name}: ${error.message}${explain(name)}`);
   }
-  throw new ConfigError(`invalid configuration:\n  ${[...new Set(problems)].join('\n  ')}`);
+  const problems = [...refused.values()];
+  for (const check of CROSS_CHECKS) {
+    if (check.names.some((name) => refused.has(name))) continue;
+    const problem = check.problem(converted);
+    if (problem !== undefined) problems.push(problem);
+  }
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  return derive(converted);
 };
 
-const describe = (path: string): string => {
-  const schema = EnvironmentSchema.properties[path.slice(1) as keyof Environment] as
-    | { description?: string }
+/** What the variable is and, for a choice, what it may be. */
+const explain = (name: string): string => {
+  const schema = EnvironmentSchema.properties[name as Name] as
+    | (TSchema & { description?: string; anyOf?: { const?: unknown }[] })
     | undefined;
-  return schema?.description === undefined ? '' : ` (${schema.description})`;
+  if (schema === undefined) return '';
+  const choices = schema.anyOf?.map((member) => member.const).filter((value) => value !== undefined);
+  const oneOf = choices === undefined || choices.length === 0 ? '' : `; one of: ${choices.join(', ')}`;
+  return schema.description === undefined ? oneOf : ` (${schema.description.replace(/\.$/, '')}${oneOf})`;
+};
+
+const roleList = (env: Environment): string[] => env.SERVICE_ROLES.split(',').map((role) => role.trim());
+
+const brokerList = (env: Environment): string[] =>
+  env.KAFKA_BROKERS.split(',')
+    .map((broker) => broker.trim())
+    .filter((broker) => broker !== '');
+
+const isHttpUrl = (text: string): boolean => {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
 };
 
 const derive = (env: Environment): Config => {
-  const roles = env.SERVICE_ROLES.split(',').map((role) => role.trim());
-  const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
-  const problems: string[] = [];
-  if (unknown.length > 0)
-    problems.push(`SERVICE_ROLES: unknown role(s) ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
-  if (env.DELIVERY_LEASE_RENEW_MS * 2 > env.DELIVERY_LEASE_MS) {
-    problems.push(
-      'DELIVERY_LEASE_RENEW_MS: must be at most half of DELIVERY_LEASE_MS, or a lease lapses between renewals',
-    );
-  }
-  if (env.DELIVERY_MAX_DELAY_MS < env.DELIVERY_BASE_DELAY_MS) {
-    problems.push('DELIVERY_MAX_DELAY_MS: must not be below DELIVERY_BASE_DELAY_MS');
-  }
-  try {
-    const url = new URL(env.UC_BASE_URL);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http(s)');
-  } catch {
-    problems.push('UC_BASE_URL: must be an http(s) URL');
-  }
-  const kafkaBrokers = env.KAFKA_BROKERS.split(',')
-    .map((broker) => broker.trim())
-    .filter((broker) => broker !== '');
-  if (kafkaBrokers.some((broker) => !/^[^\s:]+:\d{1,5}$/.test(broker))) {
-    problems.push('KAFKA_BROKERS: expected host:port[,host:port...]');
-  }
-  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  const kafkaBrokers = brokerList(env);
+  const {
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: password,
+  } = env;
   return {
     instanceId: env.SERVICE_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
-    roles: new Set(roles as Role[]),
+    roles: new Set(roleList(env) as Role[]),
     env,
     kafkaBrokers,
+    kafka: {
+      clientId: env.KAFKA_CLIENT_ID,
+      brokers: kafkaBrokers,
+      ssl: env.KAFKA_SSL,
+      sasl:
+        mechanism === undefined || username === undefined || password === undefined
+          ? undefined
+          : { mechanism, username, password },
+    },
   };
 };

@@ -66,6 +66,12 @@ export const consumerLog =
           'consumer crashed',
         );
         return;
+      case 'recreated':
+        logger.info(
+          { topic, groupId: observation.groupId, attempts: observation.attempts },
+          'consumer made anew after KafkaJS gave it up: consuming again',
+        );
+        return;
       case 'parked':
         metrics.parkedRecords.inc({ topic });
         metrics.deadLetters.inc({ code: 'HANDLER_FAILED' });

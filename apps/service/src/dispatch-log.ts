@@ -2,6 +2,7 @@
 import { type DispatchEvent, ThrottledLog } from '@cancel-sync/application';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics.ts';
+import { annotate } from './tracing.ts';
 
 const job = (event: {
   readonly job: { jobId: string; orderId: string; sellerId: string; attempts: number };
@@ -11,10 +12,37 @@ const job = (event: {
   sellerId: event.job.sellerId,
 });
 
+/** What an attempt ended with, on its span (the attempt's span is the active one when this is told). */
+const annotateOutcome = (event: DispatchEvent): void => {
+  switch (event.type) {
+    case 'delivered':
+    case 'rejected':
+    case 'probably-applied':
+    case 'disagreed':
+    case 'gave-up':
+    case 'waiting':
+    case 'lease-lost':
+      annotate({ 'cancel_sync.outcome': event.type });
+      return;
+    case 'retry-scheduled':
+      annotate({
+        'cancel_sync.outcome': event.type,
+        'cancel_sync.retry_delay_ms': event.delayMs,
+        'cancel_sync.outcome_unknown': event.outcomeUnknown,
+      });
+      return;
+    case 'taken-over':
+      annotate({ 'cancel_sync.taken_over': true, 'cancel_sync.maybe_sent': event.maybeSent });
+      return;
+    default:
+  }
+};
+
 export const dispatchLog = (logger: Logger, metrics: Metrics) => {
   const throttled = new ThrottledLog(30_000);
   const openCircuits = new Set<string>();
   return (event: DispatchEvent): void => {
+    annotateOutcome(event);
     switch (event.type) {
       case 'delivered':
         metrics.deliveries.inc({ outcome: 'delivered' });

@@ -27,8 +27,24 @@ export const instrumentedUniware = (client: UniwareClient, metrics: Metrics): Un
           const label = answer.kind === 'response' ? String(answer.httpStatus) : answer.code;
           stop({ answer: label });
           span.setAttribute('uniware.answer', label);
-          if (answer.kind === 'network-error')
+          if (answer.kind === 'network-error') {
+            span.setAttributes({
+              'error.type': answer.code,
+              'uniware.outcome_unknown': answer.outcomeUnknown,
+            });
             span.setStatus({ code: SpanStatusCode.ERROR, message: answer.code });
+          } else {
+            span.setAttribute('http.response.status_code', answer.httpStatus);
+            const body = answer.body;
+            if (
+              typeof body === 'object' &&
+              body !== null &&
+              'status' in body &&
+              typeof body.status === 'string'
+            ) {
+              span.setAttribute('uniware.status', body.status);
+            }
+          }
           return answer;
         } finally {
           span.end();

@@ -1,7 +1,8 @@
 /** The service's entry point: configuration, logger, start, and a graceful stop on SIGTERM/SIGINT. */
-import pino from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
 import { startService } from './service.ts';
+import { shutdownTelemetry } from './telemetry-sdk.ts';
 
 const STOP_GRACE_MS = 25_000;
 
@@ -14,14 +15,7 @@ const main = async (): Promise<void> => {
     process.stderr.write(`cancel-sync: ${error.message}\n`);
     process.exit(78); // EX_CONFIG
   }
-  const logger = pino({
-    level: config.env.LOG_LEVEL,
-    base: { service: 'cancel-sync', instance: config.instanceId },
-    redact: {
-      paths: ['*.password', '*.accessToken', '*.apiKey', '*.apikey', '*.securityKey', '*.UC_SECURITY_KEY'],
-      censor: '[redacted]',
-    },
-  });
+  const logger = createLogger(config);
   const service = await startService(config, logger).catch((error: unknown) => {
     logger.fatal({ err: error }, 'cancel-sync could not start');
     process.exit(1);
@@ -41,8 +35,10 @@ const main = async (): Promise<void> => {
     }, STOP_GRACE_MS);
     deadline.unref();
     service.stop().then(
-      () => {
+      async () => {
         logger.info('stopped');
+        // After the service: the spans of the stop itself are flushed too.
+        await shutdownTelemetry();
         process.exit(0);
       },
       (error: unknown) => {

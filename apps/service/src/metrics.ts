@@ -1,9 +1,12 @@
 /** Prometheus metrics of the service, served on their own port so the public API stays small. */
 import { createServer, type Server } from 'node:http';
+import type { OrderLedger } from '@cancel-sync/application';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export const createMetrics = () => {
   const registry = new Registry();
+  /** This scrape's reads of the scraped gauges, by gauge, for `scrapeSourceUp` to report. */
+  const scrapeReads = new Map<string, Promise<boolean>>();
   // Node's own names already start with process_ or nodejs_: cancel_sync_process_cpu_seconds_total.
   collectDefaultMetrics({ register: registry, prefix: 'cancel_sync_' });
   const registers = [registry];
@@ -62,6 +65,30 @@ export const createMetrics = () => {
       labelNames: ['topic'] as const,
       registers,
     }),
+    httpRequests: new Histogram({
+      name: 'cancel_sync_http_request_duration_seconds',
+      help: 'Answers of the HTTP API by route pattern, method and status.',
+      labelNames: ['route', 'method', 'status'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    writeConflicts: new Counter({
+      name: 'cancel_sync_ledger_write_conflicts_total',
+      help: 'Conditional ledger writes that found the order changed by another writer (each is retried).',
+      registers,
+    }),
+    scrapeReads,
+    scrapeSourceUp: new Gauge({
+      name: 'cancel_sync_scrape_source_up',
+      help: 'Whether a gauge read at scrape time (from MongoDB or Kafka) could be read: 1 yes, 0 no.',
+      labelNames: ['source'] as const,
+      registers,
+      async collect() {
+        // The registry starts every metric's collection in one go: let the gauges start their reads.
+        await null;
+        for (const [source, read] of scrapeReads) this.set({ source }, (await read) ? 1 : 0);
+      },
+    }),
     deadLetters: new Counter({
       name: 'cancel_sync_dead_letters_total',
       help: 'Messages and deliveries sent to a dead-letter topic, by code.',
@@ -73,21 +100,61 @@ export const createMetrics = () => {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** A gauge whose value is read when Prometheus scrapes, e.g. delivery jobs by state. */
+/** The ledger port, counting the conditional writes that lost to another writer. */
+export const countingConflicts = (ledger: OrderLedger, metrics: Metrics): OrderLedger => ({
+  find: (...args) => ledger.find(...args),
+  write: async (...args) => {
+    const written = await ledger.write(...args);
+    if (written === 'conflict') metrics.writeConflicts.inc();
+    return written;
+  },
+});
+
+/** How long a scrape waits for a gauge's source before it answers without it. */
+const SCRAPE_READ_TIMEOUT_MS = 1_500;
+
+const withinScrape = <T>(read: () => Promise<T>): Promise<T> =>
+  new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), SCRAPE_READ_TIMEOUT_MS);
+    read()
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
+  });
+
+/**
+ * A gauge whose values are read when Prometheus scrapes (e.g. delivery jobs by state). When its
+ * source does not answer within 1.5 s, the scrape still succeeds: the gauge is left out (NaN when it
+ * has no labels) and `cancel_sync_scrape_source_up{source}` says 0.
+ */
 export const addScrapedGauge = (
   metrics: Metrics,
   name: string,
   help: string,
-  labelName: string,
-  read: () => Promise<Record<string, number>>,
+  labelNames: readonly string[],
+  read: () => Promise<readonly { readonly labels: Record<string, string>; readonly value: number }[]>,
 ): void => {
   new Gauge({
     name,
     help,
-    labelNames: [labelName],
+    labelNames: [...labelNames],
     registers: [metrics.registry],
     async collect() {
-      for (const [label, value] of Object.entries(await read())) this.set({ [labelName]: label }, value);
+      this.reset();
+      const reading = withinScrape(read);
+      metrics.scrapeReads.set(
+        name,
+        reading.then(
+          () => true,
+          () => false,
+        ),
+      );
+      try {
+        for (const { labels, value } of await reading) this.set(labels, value);
+      } catch {
+        // Left out of this scrape (a gauge without labels reads NaN, never a made-up 0);
+        // cancel_sync_scrape_source_up says so.
+        if (labelNames.length === 0) this.set(Number.NaN);
+      }
     },
   });
 };

@@ -38,8 +38,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { consumerLog } from './consumer-log.ts';
 import { dispatchLog } from './dispatch-log.ts';
+import { registerLagGauge, registerStoreGauges } from './gauges.ts';
 import { instrumentedUniware } from './instrumented-uniware.ts';
-import { addScrapedGauge, createMetrics, serveMetrics } from './metrics.ts';
+import { countingConflicts, createMetrics, serveMetrics } from './metrics.ts';
+import { tracedAnnouncements, tracedAttempt, tracedInbound, tracedRecord } from './traced.ts';
+import { currentTraceparent } from './tracing.ts';
 
 type FastifyInstance = Awaited<ReturnType<typeof buildHttpApi>>;
 
@@ -90,25 +93,33 @@ export const startService = async (
     stops.push({ name: 'mongodb', stop: () => mongo.close() });
     health.set('mongodb', () => mongo.ping().then(() => 'ok'));
     const plain = createMongoStores(mongo.db, {
-      cancellationRecordsSeconds: env.RETENTION_CANCELLATION_RECORDS_SECONDS,
-      parkedRecordsSeconds: env.RETENTION_PARKED_RECORDS_SECONDS,
-      operatorAuditSeconds: env.RETENTION_OPERATOR_AUDIT_SECONDS,
+      traceparent: currentTraceparent,
+      retention: {
+        cancellationRecordsSeconds: env.RETENTION_CANCELLATION_RECORDS_SECONDS,
+        parkedRecordsSeconds: env.RETENTION_PARKED_RECORDS_SECONDS,
+        operatorAuditSeconds: env.RETENTION_OPERATOR_AUDIT_SECONDS,
+      },
     });
     const stores = {
       ...plain,
       deliveryJobs: decorate.deliveryJobs?.(plain.deliveryJobs) ?? plain.deliveryJobs,
-      ledger: decorate.ledger?.(plain.ledger) ?? plain.ledger,
+      ledger: countingConflicts(decorate.ledger?.(plain.ledger) ?? plain.ledger, metrics),
     };
     await stores.ensureIndexes();
-    addScrapedGauge(metrics, 'cancel_sync_delivery_jobs', 'Delivery jobs by state.', 'state', () =>
-      stores.deliveryJobs.countByState(),
-    );
+    registerStoreGauges(metrics, plain, clock.now);
 
     const kafka = createKafkaClient({
-      clientId: env.KAFKA_CLIENT_ID,
-      brokers: [...config.kafkaBrokers],
+      ...config.kafka,
+      brokers: [...config.kafka.brokers],
       log: (level, message, extra) => logger[level]({ kafka: extra }, message),
     });
+    if (roles.has('consumer')) {
+      const lag = registerLagGauge(metrics, kafka, [
+        { groupId: `${env.KAFKA_GROUP_ID}.order-cancelled`, topic: env.TOPIC_ORDER_CANCELLED },
+        { groupId: `${env.KAFKA_GROUP_ID}.order-lifecycle`, topic: env.TOPIC_ORDER_LIFECYCLE },
+      ]);
+      stops.push({ name: 'lag gauge', stop: () => lag.stop() });
+    }
     if (env.KAFKA_CREATE_TOPICS) {
       await ensureTopics(
         kafka,
@@ -170,7 +181,9 @@ export const startService = async (
         'outbox relay',
         new Relay({
           source: stores.outbox,
-          publish: (batch) => events.publish(batch),
+          publish: tracedAnnouncements(env.TOPIC_ORDER_CANCELLED, (batch, headers) =>
+            events.publish(batch, headers),
+          ),
           clock,
           random: Math.random,
           settings: relaySettings,
@@ -281,6 +294,7 @@ export const startService = async (
         clock,
         random: Math.random,
         observe: dispatchLog(logger.child({ part: 'dispatcher' }), metrics),
+        aroundAttempt: tracedAttempt,
         settings: {
           owner: config.instanceId,
           leaseMs: env.DELIVERY_LEASE_MS,
@@ -319,6 +333,7 @@ export const startService = async (
         partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENTLY,
         sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
         observe: consumerLog(log, metrics, topic),
+        aroundRecord: tracedRecord(`${env.KAFKA_GROUP_ID}.${group}`),
         park: {
           store: async (record: ParkedRecord) => {
             await stores.parkedRecords.park(record);
@@ -377,6 +392,7 @@ export const startService = async (
           reason: 'Cancelled by the seller in Uniware',
         },
       });
+      const tracedCancel = tracedInbound(cancel);
       http = await buildHttpApi({
         loggerInstance: logger.child({ part: 'http' }),
         issueAccessToken: issueAccessToken({
@@ -392,7 +408,7 @@ export const startService = async (
         }),
         authenticate: authenticate({ tokens: stores.accessTokens, crypto, clock }),
         cancelFromUniware: async (request) => {
-          const answer = await cancel(request);
+          const answer = await tracedCancel(request);
           if (answer.kind === 'answered') {
             metrics.inboundCancellations.inc({
               status: answer.result.status,
@@ -413,6 +429,8 @@ export const startService = async (
           return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
         },
         limits: { bodyLimitBytes: env.BODY_LIMIT_BYTES, maxLinesPerRequest: env.MAX_LINES_PER_REQUEST },
+        observeResponse: ({ route, method, statusCode, durationMs }) =>
+          metrics.httpRequests.observe({ route, method, status: String(statusCode) }, durationMs / 1000),
       });
       httpUrl = await http.listen({ host: env.HTTP_HOST, port: env.HTTP_PORT });
       const server = http;

@@ -38,6 +38,19 @@ export const buildHttpApi = async (options: HttpApiOptions): Promise<FastifyInst
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const { observeResponse } = options;
+  if (observeResponse !== undefined) {
+    // By route pattern, never the raw URL: bounded label values, and no query string (secrets).
+    app.addHook('onResponse', async (request, reply) => {
+      observeResponse({
+        route: request.routeOptions.url ?? 'unknown',
+        method: request.method,
+        statusCode: reply.statusCode,
+        durationMs: reply.elapsedTime,
+      });
+    });
+  }
+
   await app.register(httpApi, {
     useCases: {
       issueAccessToken: options.issueAccessToken,

@@ -62,6 +62,16 @@ export interface HttpApiOptions extends HttpApiUseCases {
   readonly trustProxy?: boolean | string | string[];
   /** The version shown in the OpenAPI document. */
   readonly apiVersion?: string;
+  /** Told of every answer, e.g. for a latency histogram by route and status. */
+  readonly observeResponse?: ((response: ObservedResponse) => void) | undefined;
+}
+
+export interface ObservedResponse {
+  /** The route's pattern (`/orders/:orderId/cancellations`), `unknown` for no route. */
+  readonly route: string;
+  readonly method: string;
+  readonly statusCode: number;
+  readonly durationMs: number;
 }
 
 export interface HttpSettings {

@@ -45,11 +45,20 @@ export class KafkaCancellationEvents implements CancellationEvents {
     return this.#producer.disconnect();
   }
 
-  /** One produce call for the whole batch; resolves once the broker acknowledged every record. */
-  async publish(events: readonly OrderCancelled[]): Promise<void> {
+  /**
+   * One produce call for the whole batch; resolves once the broker acknowledged every record.
+   * @param headers added to every record (e.g. the W3C `traceparent` of the publishing span).
+   */
+  async publish(
+    events: readonly OrderCancelled[],
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<void> {
     if (events.length === 0) return;
     // Encoding first: an event that breaks the contract is a bug, and none of the batch goes out.
-    const messages = events.map(toOrderCancelledRecord);
+    const messages = events.map((event) => {
+      const record = toOrderCancelledRecord(event);
+      return { ...record, headers: { ...record.headers, ...headers } };
+    });
     await this.#producer.producer.send({
       topic: this.#topic,
       messages,

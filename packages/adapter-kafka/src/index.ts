@@ -13,6 +13,7 @@ export type {
   RecordPosition,
 } from './consumer/observations.ts';
 export type { RetryDelays } from './consumer/retry-delay.ts';
+export { consumerLag, type PartitionLag } from './consumer-lag.ts';
 export {
   KafkaDeadLetters,
   type KafkaDeadLettersOptions,

@@ -47,10 +47,11 @@ export const indexesFor = (
   ],
   [COLLECTIONS.deliveryJobs]: [
     { key: { state: 1, nextAttemptAt: 1 }, name: 'state_due' },
+    { key: { state: 1, createdAt: 1 }, name: 'state_created' },
     { key: { orderId: 1, state: 1, sequence: 1 }, name: 'order_state_sequence' },
     { key: { deadLetterDueAt: 1 }, name: 'dead_letter_due' },
-    // The operator's lists: by state, by seller, by dead-letter code, newest first.
-    { key: { state: 1, createdAt: -1 }, name: 'state_created' },
+    // The operator's lists, newest first: by state (`state_created`, read backwards), by seller, by
+    // dead-letter code.
     { key: { sellerId: 1, state: 1, createdAt: -1 }, name: 'seller_state_created' },
     { key: { 'deadLetters.code': 1, createdAt: -1 }, name: 'dead_letter_code_created' },
     { key: { sellerId: 1, 'deadLetters.code': 1, createdAt: -1 }, name: 'seller_dead_letter_code_created' },

@@ -29,18 +29,24 @@ export interface MongoStores {
   ensureIndexes(): Promise<void>;
 }
 
-/** `retention` sets the TTL indexes; by default `DEFAULT_RETENTION`. */
-export const createMongoStores = (db: Db, retention?: Retention): MongoStores => ({
-  ledger: new MongoOrderLedger(db),
+export interface MongoStoreOptions {
+  /** The W3C trace context to keep with what is stored for later work (outbox entries, jobs). */
+  readonly traceparent?: () => string | undefined;
+  /** Sets the TTL indexes (the service's settings); without it, existing TTL indexes are left as they are. */
+  readonly retention?: Retention | undefined;
+}
+
+export const createMongoStores = (db: Db, options: MongoStoreOptions = {}): MongoStores => ({
+  ledger: new MongoOrderLedger(db, options),
   outbox: new MongoOutbox(db),
   sellers: new MongoSellerRegistry(db),
   accessTokens: new MongoAccessTokens(db),
   idempotencyKeys: new MongoIdempotencyKeys(db),
   cancellationRecords: new MongoCancellationRecords(db),
-  deliveryJobs: new MongoDeliveryJobs(db),
+  deliveryJobs: new MongoDeliveryJobs(db, options),
   deadLetterOutbox: new MongoDeadLetterOutbox(db),
   parkedRecords: new MongoParkedRecords(db),
   deliveryJobOperations: new MongoDeliveryJobOperations(db),
   operatorAudit: new MongoOperatorAudit(db),
-  ensureIndexes: () => ensureIndexes(db, retention),
+  ensureIndexes: () => ensureIndexes(db, options.retention),
 });

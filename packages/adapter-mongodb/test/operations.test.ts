@@ -12,6 +12,7 @@ import {
 } from '@cancel-sync/application';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../src/collections.ts';
+import { INDEXES } from '../src/indexes.ts';
 import { openTestDatabase, type TestDatabase } from './support/database.ts';
 import { aCancellationRecord, aDeliveryJob, at, T0, uniqueId } from './support/mothers.ts';
 
@@ -119,6 +120,13 @@ describe('a replay is a compare-and-set on the job', () => {
 });
 
 describe('operator lists', () => {
+  it('names every index once per collection (MongoDB refuses one name for two key patterns)', () => {
+    for (const indexes of Object.values(INDEXES)) {
+      const names = indexes.map((index) => index.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
   it('lists dead letters by code and seller, newest first', async () => {
     const rejected = aDeliveryJob({ sellerId: 'seller-a', createdAt: at(0) });
     const disagreed = aDeliveryJob({

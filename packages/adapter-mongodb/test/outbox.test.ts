@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../src/collections.ts';
-import type { MongoOrderLedger } from '../src/orders/mongo-order-ledger.ts';
+import { MongoOrderLedger } from '../src/orders/mongo-order-ledger.ts';
 import type { MongoOutbox } from '../src/orders/mongo-outbox.ts';
 import { openTestDatabase, type TestDatabase } from './support/database.ts';
 import { anOrder, anOrderCancelled, at, T0 } from './support/mothers.ts';
@@ -58,8 +58,8 @@ describe('Outbox over MongoDB', () => {
     const early = await announce('SO-early', [100, 200]);
     const batches = await claim(at(1_000));
     expect(batches.map((batch) => batch.id)).toEqual(['SO-early', 'SO-late']);
-    expect(batches[0]?.entries).toStrictEqual(early);
-    expect(batches[1]?.entries).toStrictEqual(late);
+    expect(batches[0]?.entries.map(({ event }) => event)).toStrictEqual(early);
+    expect(batches[1]?.entries.map(({ event }) => event)).toStrictEqual(late);
   });
 
   it('claims at most `limit` orders', async () => {
@@ -71,7 +71,7 @@ describe('Outbox over MongoDB', () => {
   it('keeps the write order of announcements of the same instant', async () => {
     const events = await announce('SO-1', [5, 5, 5]);
     const [batch] = await claim(at(10));
-    expect(batch?.entries.map((event) => event.eventId)).toEqual(events.map((event) => event.eventId));
+    expect(batch?.entries.map(({ event }) => event.eventId)).toEqual(events.map((event) => event.eventId));
   });
 
   it('hands an order to one of 10 concurrent relays', async () => {
@@ -109,7 +109,7 @@ describe('Outbox over MongoDB', () => {
     });
     await outbox.published(batch);
     const [next] = await claim(at(300));
-    expect(next?.entries).toStrictEqual([later]);
+    expect(next?.entries).toStrictEqual([{ event: later }]);
   });
 
   it('does not let a relay whose lease was taken over mark anything published', async () => {
@@ -131,6 +131,22 @@ describe('Outbox over MongoDB', () => {
     await outbox.release(batch, at(5_000));
     expect(await claim(at(4_999))).toEqual([]);
     expect(await claim(at(5_000))).toHaveLength(1);
+  });
+
+  it('keeps the trace of the write that announced, for the relay to join', async () => {
+    const traced = new MongoOrderLedger(database.connection.db, {
+      traceparent: () => '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
+    const order = anOrder({ orderId: 'SO-traced' });
+    await traced.write({ expectedRevision: undefined, order, now: T0 });
+    await traced.write({
+      expectedRevision: order.revision,
+      order: { ...order, revision: order.revision + 1 },
+      announce: anOrderCancelled({ orderId: 'SO-traced', occurredAt: at(5).toISOString() }),
+      now: T0,
+    });
+    const [batch] = await claim(at(10));
+    expect(batch?.entries[0]?.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
   });
 
   it('does not disturb the order when its announcements are published', async () => {

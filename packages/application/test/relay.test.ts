@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Relay, type RelayEvent } from '../src/index.ts';
+import { type OutboxEntry, Relay, type RelayEvent } from '../src/index.ts';
 import { InMemoryLedger, ManualClock, RecordingEvents } from '../src/testing/index.ts';
 import { anEvent, anOrder } from './mothers.ts';
+
+const toEvents = (batch: readonly OutboxEntry[]) => batch.map(({ event }) => event);
 
 describe('the relay', () => {
   const setUp = () => {
@@ -19,7 +21,10 @@ describe('the relay', () => {
         ],
       });
     }
-    const relay = (owner: string, publish = (batch: readonly unknown[]) => events.publish(batch as never)) =>
+    const relay = (
+      owner: string,
+      publish = (batch: readonly OutboxEntry[]) => events.publish(toEvents(batch)),
+    ) =>
       new Relay({
         source: ledger,
         publish,
@@ -57,7 +62,7 @@ describe('the relay', () => {
       'a',
       (batch) =>
         new Promise<void>((resolve) => {
-          releases.push(() => void events.publish(batch as never).then(resolve));
+          releases.push(() => void events.publish(toEvents(batch)).then(resolve));
         }),
     );
     const first = slow.relayOnce();
@@ -72,8 +77,8 @@ describe('the relay', () => {
   it('releases a batch that cannot be sent with a backoff, without holding up the other orders', async () => {
     const { events, relay, clock, observed } = setUp();
     const picky = relay('a', async (batch) => {
-      if ((batch[0] as { orderId: string }).orderId === 'SO-1') throw new Error('message too large');
-      await events.publish(batch as never);
+      if (batch[0]?.event.orderId === 'SO-1') throw new Error('message too large');
+      await events.publish(toEvents(batch));
     });
     expect(await picky.relayOnce()).toBe(2);
     expect(events.published.map((event) => event.orderId)).toEqual(['SO-2', 'SO-2']);

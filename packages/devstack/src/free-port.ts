@@ -37,3 +37,19 @@ export async function freePortPair(host = '127.0.0.1'): Promise<[number, number]
   if (first === undefined || second === undefined) throw new Error('the OS gave fewer than two TCP ports');
   return [first, second];
 }
+
+/** Whether `port` can be bound on `host` right now (another process may still take it later). */
+export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  const server = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}

@@ -120,7 +120,12 @@ export async function startStack(options: StartStackOptions = {}): Promise<Stack
   }
 }
 
-type StartedSource = 'testcontainers' | 'embedded';
+export type StartedSource = 'testcontainers' | 'embedded';
+
+/** How servers get started when they must be: DEVSTACK_SOURCE, else Docker when it answers. */
+export function chooseStartedSource(env: NodeJS.ProcessEnv = process.env): Promise<StartedSource> {
+  return chooseSource(parseSource(env.DEVSTACK_SOURCE));
+}
 
 async function chooseSource(wanted: 'auto' | StartedSource): Promise<StartedSource> {
   switch (wanted) {

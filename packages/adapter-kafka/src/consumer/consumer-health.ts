@@ -1,6 +1,6 @@
 /**
- * What KafkaJS's instrumentation events say about a consumer. It restarts itself after retriable
- * failures; only a crash it will not restart from, or an assignment it cannot consume, is unhealthy.
+ * What KafkaJS's instrumentation events say about a consumer. Healthy means joined and consuming;
+ * while KafkaJS restarts it after a failure (the broker went away, say) it is not.
  */
 import type { Consumer } from 'kafkajs';
 import type { ConsumerState } from './event-consumer-options.ts';
@@ -51,11 +51,12 @@ export class ConsumerHealth {
     return this.#state;
   }
 
-  set state(state: 'stopping' | 'stopped') {
+  set state(state: 'restarting' | 'stopping' | 'stopped') {
     this.#state = state;
   }
 
+  /** Running in its group with what it asked for: not starting, restarting, crashed or stopping. */
   isHealthy(): boolean {
-    return this.#state !== 'crashed' && this.#foreignTopics.length === 0;
+    return this.#state === 'running' && this.#foreignTopics.length === 0;
   }
 }

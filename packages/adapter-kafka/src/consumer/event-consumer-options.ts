@@ -64,6 +64,11 @@ export interface EventConsumerOptions<T> {
    * place for ever and its partition waits (the right thing while a database is down).
    */
   readonly park?: ParkingOptions | undefined;
+  /**
+   * Wraps the handling of each record, e.g. in a span that continues the producer's trace from the
+   * record's headers (per record: a batch's records come from many traces).
+   */
+  readonly aroundRecord?: (<R>(record: RecordContext, handle: () => Promise<R>) => Promise<R>) | undefined;
 }
 
 export interface ParkingOptions {

@@ -33,7 +33,7 @@ type BatchControls = Pick<EachBatchPayload, 'heartbeat' | 'isRunning' | 'isStale
 
 class KafkaEventConsumer<T> implements EventConsumer {
   readonly #options: EventConsumerOptions<T>;
-  readonly #consumer: Consumer;
+  #consumer: Consumer;
   readonly #producer: ProducerHandle;
   readonly #delays: RetryDelays;
   readonly #heartbeatIntervalMs: number;
@@ -42,8 +42,9 @@ class KafkaEventConsumer<T> implements EventConsumer {
   readonly #reports: ThrottledLog;
   /** Cuts short the backoff waits when `stop` is called; a `handle` in progress is let finish. */
   readonly #stopping = new AbortController();
-  readonly #health: ConsumerHealth;
+  #health: ConsumerHealth;
   #stopped: Promise<void> | undefined;
+  #recovering: Promise<void> | undefined;
 
   constructor(options: EventConsumerOptions<T>) {
     this.#options = options;
@@ -56,7 +57,13 @@ class KafkaEventConsumer<T> implements EventConsumer {
     const reportIntervalMs = options.reportIntervalMs ?? 30_000;
     this.#reports = new ThrottledLog(reportIntervalMs);
     this.#producer = new ProducerHandle({ kafka: options.kafka, producer: options.deadLetterProducer });
-    this.#consumer = options.kafka.consumer({
+    [this.#consumer, this.#health] = this.#create(sessionTimeout);
+  }
+
+  /** A KafkaJS consumer and its health; made anew when KafkaJS gave one up for good. */
+  #create(sessionTimeout: number): [Consumer, ConsumerHealth] {
+    const options = this.#options;
+    const consumer = options.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout,
       rebalanceTimeout: options.rebalanceTimeoutMs ?? 60_000,
@@ -70,12 +77,47 @@ class KafkaEventConsumer<T> implements EventConsumer {
         restartOnFailure: async () => !this.#stopping.signal.aborted,
       },
     });
-    this.#health = new ConsumerHealth(
-      this.#consumer,
+    const health = new ConsumerHealth(
+      consumer,
       options.topic,
-      (observation) => this.#observe(observation),
+      (observation) => {
+        this.#observe(observation);
+        // KafkaJS will not restart from this one ("Failed to find group coordinator" after its
+        // retries, say): the consumer is made anew, with backoff, until Kafka answers again.
+        if (observation.type === 'crashed' && !observation.restarting && consumer === this.#consumer) {
+          this.#recovering ??= this.#recover(sessionTimeout).finally(() => {
+            this.#recovering = undefined;
+          });
+        }
+      },
       () => this.#stopping.signal.aborted,
     );
+    return [consumer, health];
+  }
+
+  async #recover(sessionTimeout: number): Promise<void> {
+    const given = this.#consumer;
+    this.#health.state = 'restarting';
+    await given.disconnect().catch(() => undefined);
+    for (let attempt = 1; !this.#stopping.signal.aborted; attempt += 1) {
+      try {
+        await sleep(retryDelayMs(attempt, { initialDelayMs: 1_000, maxDelayMs: 30_000 }), undefined, {
+          signal: this.#stopping.signal,
+        });
+      } catch {
+        return;
+      }
+      [this.#consumer, this.#health] = this.#create(sessionTimeout);
+      this.#health.state = 'restarting';
+      try {
+        await this.#run();
+        this.#observe({ type: 'recreated', groupId: this.#options.groupId, attempts: attempt });
+        return;
+      } catch (error) {
+        this.#observe({ type: 'crashed', groupId: this.#options.groupId, error, restarting: true });
+        await this.#consumer.disconnect().catch(() => undefined);
+      }
+    }
   }
 
   state(): ConsumerState {
@@ -87,23 +129,27 @@ class KafkaEventConsumer<T> implements EventConsumer {
   }
 
   async start(): Promise<void> {
-    const { topic, fromBeginning, partitionsConsumedConcurrently, autoCommitIntervalMs } = this.#options;
     try {
       await this.#producer.connect();
-      await this.#consumer.connect();
-      await this.#consumer.subscribe({ topics: [topic], fromBeginning: fromBeginning ?? true });
-      await this.#consumer.run({
-        partitionsConsumedConcurrently: partitionsConsumedConcurrently ?? 3,
-        // Offsets are resolved one by one below, only after a record was handled or dead-lettered.
-        eachBatchAutoResolve: false,
-        autoCommit: true,
-        autoCommitInterval: autoCommitIntervalMs ?? 5_000,
-        eachBatch: (payload) => this.#eachBatch(payload),
-      });
+      await this.#run();
     } catch (error) {
       await this.stop().catch(() => undefined);
       throw error;
     }
+  }
+
+  async #run(): Promise<void> {
+    const { topic, fromBeginning, partitionsConsumedConcurrently, autoCommitIntervalMs } = this.#options;
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: [topic], fromBeginning: fromBeginning ?? true });
+    await this.#consumer.run({
+      partitionsConsumedConcurrently: partitionsConsumedConcurrently ?? 3,
+      // Offsets are resolved one by one below, only after a record was handled or dead-lettered.
+      eachBatchAutoResolve: false,
+      autoCommit: true,
+      autoCommitInterval: autoCommitIntervalMs ?? 5_000,
+      eachBatch: (payload) => this.#eachBatch(payload),
+    });
   }
 
   stop(): Promise<void> {
@@ -114,6 +160,7 @@ class KafkaEventConsumer<T> implements EventConsumer {
   async #stop(): Promise<void> {
     this.#health.state = 'stopping';
     this.#stopping.abort();
+    await this.#recovering;
     try {
       // KafkaJS waits for the batches in progress, commits what they resolved and leaves the group.
       await this.#consumer.disconnect();
@@ -160,8 +207,12 @@ class KafkaEventConsumer<T> implements EventConsumer {
         if (decoded.ok) {
           const { value } = decoded;
           const startedAt = performance.now();
+          const context = recordContext(message, position);
+          const { aroundRecord } = this.#options;
           await this.#keepingAlive(controls, () =>
-            this.#options.handle(value, recordContext(message, position)),
+            aroundRecord === undefined
+              ? this.#options.handle(value, context)
+              : aroundRecord(context, () => this.#options.handle(value, context)),
           );
           this.#observe({ type: 'handled', record: position, durationMs: performance.now() - startedAt });
         } else {

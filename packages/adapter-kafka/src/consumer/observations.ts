@@ -30,6 +30,12 @@ export type ConsumerObservation =
       readonly durationMs: number;
     }
   | {
+      /** KafkaJS had given the consumer up; a new one joined the group. */
+      readonly type: 'recreated';
+      readonly groupId: string;
+      readonly attempts: number;
+    }
+  | {
       /** Handling kept failing for a reason of the record's own: it was stored aside and passed. */
       readonly type: 'parked';
       readonly record: RecordPosition;

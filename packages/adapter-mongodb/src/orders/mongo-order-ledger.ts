@@ -17,9 +17,12 @@ import {
 
 export class MongoOrderLedger implements OrderLedger {
   readonly #orders: Collection<OrderDocument>;
+  readonly #traceparent: () => string | undefined;
 
-  constructor(db: Db) {
+  /** @param options.traceparent the trace an announcement is written in, kept with it for the relay. */
+  constructor(db: Db, options: { readonly traceparent?: () => string | undefined } = {}) {
     this.#orders = db.collection<OrderDocument>(COLLECTIONS.orders);
+    this.#traceparent = options.traceparent ?? (() => undefined);
   }
 
   async find(orderId: string): Promise<LedgerEntry | undefined> {
@@ -36,7 +39,8 @@ export class MongoOrderLedger implements OrderLedger {
 
   async #create(change: LedgerWrite): Promise<'written' | 'conflict'> {
     const remembered = change.remember === undefined ? [] : [change.remember];
-    const outbox = change.announce === undefined ? [] : [change.announce];
+    const outbox =
+      change.announce === undefined ? [] : [eventToDocument(change.announce, this.#traceparent())];
     try {
       await this.#orders.insertOne(toDocument(change.order, remembered, outbox));
       return 'written';
@@ -64,7 +68,9 @@ export class MongoOrderLedger implements OrderLedger {
     }
     const pushes: UpdateFilter<OrderDocument>['$push'] = {
       ...(change.remember === undefined ? {} : { rememberedRequests: rememberedToDocument(change.remember) }),
-      ...(change.announce === undefined ? {} : { outbox: eventToDocument(change.announce) }),
+      ...(change.announce === undefined
+        ? {}
+        : { outbox: eventToDocument(change.announce, this.#traceparent()) }),
     };
     if (Object.keys(pushes).length > 0) update.$push = pushes;
     // The outbox is due from its oldest entry on; an entry added to a due outbox changes nothing.

@@ -4,10 +4,17 @@
  * one order's outbox at a time (see `relay-claims.ts`), so with several instances each announcement
  * is published by one of them.
  */
-import type { Outbox, PendingAnnouncements, RelayBatch, RelayClaim } from '@cancel-sync/application';
+import type {
+  Outbox,
+  OutboxEntry,
+  PendingAnnouncements,
+  RelayBatch,
+  RelayClaim,
+} from '@cancel-sync/application';
 import type { OrderCancelled } from '@cancel-sync/domain';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
+import { optional } from '../optional.ts';
 import {
   claimForRelay,
   clearDueIfDone,
@@ -31,7 +38,7 @@ export class MongoOutbox implements Outbox, PendingAnnouncements {
     return (document?.outbox ?? []).map(eventFromDocument);
   }
 
-  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OrderCancelled>[]> {
+  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OutboxEntry>[]> {
     const leased = await claimForRelay(this.#orders, FIELDS, claim, limit);
     // Left due by a relay that stopped between publishing and tidying up: tidy up for it.
     const empty = leased.filter(({ document }) => document.outbox.length === 0);
@@ -46,12 +53,15 @@ export class MongoOutbox implements Outbox, PendingAnnouncements {
         id: document._id,
         owner: claim.owner,
         token,
-        entries: [...document.outbox].sort(byOccurrence).map(eventFromDocument),
+        entries: [...document.outbox].sort(byOccurrence).map((entry) => ({
+          event: eventFromDocument(entry),
+          ...optional('traceparent', entry.traceparent),
+        })),
       }));
   }
 
-  async published(batch: RelayBatch<OrderCancelled>): Promise<void> {
-    const eventIds = batch.entries.map((event) => event.eventId);
+  async published(batch: RelayBatch<OutboxEntry>): Promise<void> {
+    const eventIds = batch.entries.map(({ event }) => event.eventId);
     const { matchedCount } = await this.#orders.updateOne(fencedBy(FIELDS, batch.id, batch.token), {
       $pull: { outbox: { eventId: { $in: eventIds } } },
       $unset: { outboxLease: '' },
@@ -59,7 +69,17 @@ export class MongoOutbox implements Outbox, PendingAnnouncements {
     if (matchedCount === 1) await clearDueIfDone(this.#orders, FIELDS, batch.id, { outbox: { $size: 0 } });
   }
 
-  release(batch: RelayBatch<OrderCancelled>, retryAt: Date): Promise<void> {
+  /** When the oldest unpublished announcement became due, if any. */
+  async oldestPendingSince(): Promise<Date | undefined> {
+    const [oldest] = await this.#orders
+      .find({ outboxDueAt: { $gte: new Date(0) } }, { projection: { outboxDueAt: 1 } })
+      .sort({ outboxDueAt: 1 })
+      .limit(1)
+      .toArray();
+    return oldest?.outboxDueAt;
+  }
+
+  release(batch: RelayBatch<OutboxEntry>, retryAt: Date): Promise<void> {
     return releaseRelayLease(this.#orders, FIELDS, batch.id, batch.token, retryAt);
   }
 }

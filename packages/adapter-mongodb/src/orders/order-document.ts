@@ -58,6 +58,8 @@ export interface OutboxEventDocument {
   sellerId: string;
   items: CancelledUnitsDocument[];
   reason: string;
+  /** The W3C trace context of the request that wrote it, for the relay's span to join. */
+  traceparent?: string;
 }
 
 /** The fields of an order that a ledger write replaces. */
@@ -125,7 +127,7 @@ const unitsToDocument = (units: CancelledUnits): CancelledUnitsDocument => ({
   quantity: units.quantity,
 });
 
-export const eventToDocument = (event: OrderCancelled): OutboxEventDocument => {
+export const eventToDocument = (event: OrderCancelled, traceparent?: string): OutboxEventDocument => {
   const at = new Date(event.occurredAt);
   if (Number.isNaN(at.getTime())) {
     throw new RangeError(`event ${event.eventId} has an occurredAt that is not a date: ${event.occurredAt}`);
@@ -139,19 +141,20 @@ export const eventToDocument = (event: OrderCancelled): OutboxEventDocument => {
     sellerId: event.sellerId,
     items: event.items.map(unitsToDocument),
     reason: event.reason,
+    ...optional('traceparent', traceparent),
   };
 };
 
 export const toDocument = (
   order: Order,
   remembered: readonly RememberedRequest[],
-  outbox: readonly OrderCancelled[],
+  outbox: readonly OutboxEventDocument[],
 ): OrderDocument => ({
   _id: order.orderId,
   ...orderFieldsToDocument(order),
   rememberedRequests: remembered.map(rememberedToDocument),
-  outbox: outbox.map(eventToDocument),
-  ...(outbox.length === 0 ? {} : { outboxDueAt: eventToDocument(outbox[0] as OrderCancelled).at }),
+  outbox: [...outbox],
+  ...(outbox[0] === undefined ? {} : { outboxDueAt: outbox[0].at }),
 });
 
 const itemFromDocument = (item: OrderItemDocument): OrderItem => ({

@@ -42,6 +42,8 @@ export interface DispatcherDeps {
   readonly random: () => number;
   readonly observe: (event: DispatchEvent) => void;
   readonly settings: DispatcherSettings;
+  /** Wraps each attempt, e.g. in a span of the trace the job was stored in. */
+  readonly aroundAttempt?: ((job: DeliveryJob, attempt: () => Promise<void>) => Promise<void>) | undefined;
 }
 
 export class DeliveryDispatcher {
@@ -110,27 +112,30 @@ export class DeliveryDispatcher {
       free,
     );
     for (const job of claimed) {
+      const around = this.#deps.aroundAttempt ?? ((_: DeliveryJob, run: () => Promise<void>) => run());
       const attempt = Promise.resolve()
         .then(() =>
-          runAttempt(
-            {
-              ...this.#deps,
-              circuits: this.#circuits,
-              rate: this.#rate,
-              abandon: this.#abandon.signal,
-              settings: {
-                owner: settings.owner,
-                lease: {
-                  leaseMs: settings.leaseMs,
-                  renewEveryMs: settings.renewEveryMs,
-                  writeRetry: { baseDelayMs: 100, maxDelayMs: Math.max(100, settings.renewEveryMs) },
+          around(job, () =>
+            runAttempt(
+              {
+                ...this.#deps,
+                circuits: this.#circuits,
+                rate: this.#rate,
+                abandon: this.#abandon.signal,
+                settings: {
+                  owner: settings.owner,
+                  lease: {
+                    leaseMs: settings.leaseMs,
+                    renewEveryMs: settings.renewEveryMs,
+                    writeRetry: { baseDelayMs: 100, maxDelayMs: Math.max(100, settings.renewEveryMs) },
+                  },
+                  retry: settings.retry,
+                  awaitSellerMs: settings.awaitSellerMs,
+                  waitStepMs: Math.max(settings.pollIntervalMs, 1000),
                 },
-                retry: settings.retry,
-                awaitSellerMs: settings.awaitSellerMs,
-                waitStepMs: Math.max(settings.pollIntervalMs, 1000),
               },
-            },
-            job,
+              job,
+            ),
           ),
         )
         .catch((error: unknown) => observe({ type: 'error', error, job }))

@@ -40,5 +40,11 @@ export interface OrderLedger {
   write(change: LedgerWrite): Promise<'written' | 'conflict'>;
 }
 
+/** An announcement as the outbox keeps it: with the trace of the request that wrote it. */
+export interface OutboxEntry {
+  readonly event: OrderCancelled;
+  readonly traceparent?: string | undefined;
+}
+
 /** Announcements written by the ledger and not yet published, claimed one order at a time. */
-export type Outbox = RelaySource<OrderCancelled>;
+export type Outbox = RelaySource<OutboxEntry>;

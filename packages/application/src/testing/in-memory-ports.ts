@@ -29,6 +29,7 @@ import type {
   NewDeliveryJob,
   OrderLedger,
   Outbox,
+  OutboxEntry,
   RelayBatch,
   RelayClaim,
   Seller,
@@ -134,8 +135,8 @@ export class InMemoryLedger implements OrderLedger, Outbox {
   readonly #outboxLeases = new Map<string, { owner: string; token: string; until: Date }>();
   #claims = 0;
 
-  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OrderCancelled>[]> {
-    const batches: RelayBatch<OrderCancelled>[] = [];
+  async claim(claim: RelayClaim, limit: number): Promise<readonly RelayBatch<OutboxEntry>[]> {
+    const batches: RelayBatch<OutboxEntry>[] = [];
     for (const [orderId, entry] of this.entries) {
       if (batches.length >= limit) break;
       const lease = this.#outboxLeases.get(orderId);
@@ -143,20 +144,25 @@ export class InMemoryLedger implements OrderLedger, Outbox {
       this.#claims += 1;
       const token = `claim-${this.#claims}`;
       this.#outboxLeases.set(orderId, { owner: claim.owner, token, until: claim.leaseUntil });
-      batches.push({ id: orderId, owner: claim.owner, token, entries: structuredClone(entry.outbox) });
+      batches.push({
+        id: orderId,
+        owner: claim.owner,
+        token,
+        entries: structuredClone(entry.outbox).map((event) => ({ event })),
+      });
     }
     return batches;
   }
 
-  async published(batch: RelayBatch<OrderCancelled>): Promise<void> {
+  async published(batch: RelayBatch<OutboxEntry>): Promise<void> {
     if (this.#outboxLeases.get(batch.id)?.token !== batch.token) return;
     this.#outboxLeases.delete(batch.id);
     const entry = this.entries.get(batch.id);
-    const ids = new Set(batch.entries.map((event) => event.eventId));
+    const ids = new Set(batch.entries.map(({ event }) => event.eventId));
     if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => !ids.has(event.eventId));
   }
 
-  async release(batch: RelayBatch<OrderCancelled>, retryAt: Date): Promise<void> {
+  async release(batch: RelayBatch<OutboxEntry>, retryAt: Date): Promise<void> {
     const lease = this.#outboxLeases.get(batch.id);
     if (lease?.token === batch.token) this.#outboxLeases.set(batch.id, { ...lease, until: retryAt });
   }

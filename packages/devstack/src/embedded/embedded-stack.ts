@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { repoRoot } from '../paths.ts';
 import { stopProcessGroupsSync } from '../process-group.ts';
 import { progress, secondsSince } from '../progress.ts';
@@ -55,20 +55,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   await reapAbandonedRuns();
 
   // Resolution is sequential: both share one Maven repository and lock.
-  const kafkaClasspath = options.kafka
-    ? await resolveClasspath({
-        name: `kafka-${KAFKA_VERSION}`,
-        label: `Apache Kafka ${KAFKA_VERSION}`,
-        artifacts: kafkaArtifacts,
-      })
-    : undefined;
-  const mongoClasspath = options.mongodb
-    ? await resolveClasspath({
-        name: `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}`,
-        label: `mongo-java-server ${MONGO_JAVA_SERVER_VERSION}`,
-        artifacts: mongoArtifacts,
-      })
-    : undefined;
+  const kafkaClasspath = options.kafka ? await resolveKafkaClasspath() : undefined;
+  const mongoClasspath = options.mongodb ? await resolveMongoClasspath() : undefined;
 
   const runDir = await createRunDir(options.outliveParent);
   const ownerPid = options.outliveParent ? null : process.pid;
@@ -85,7 +73,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   };
   const cleanup = options.outliveParent ? undefined : installCleanup(pids, runDir, options.handleSignals);
   const deadline = Date.now() + options.readyTimeoutMs;
-  const common = { runDir, outliveParent: options.outliveParent, deadline, onSpawn };
+  // A test run starts from nothing and its run directory (MongoDB's H2 file included) goes at stop.
+  const common = { marker: runDir, keepData: false, outliveParent: options.outliveParent, deadline, onSpawn };
   const started = Date.now();
   progress(`starting embedded servers (logs in ${relative(repoRoot, runDir) || runDir})`);
 
@@ -93,20 +82,20 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   const [kafka, mongo] = await Promise.allSettled([
     kafkaClasspath === undefined
       ? undefined
-      : retryIfPortTaken('Kafka', () => startEmbeddedKafka({ ...common, classpath: kafkaClasspath })).then(
-          (value) => ({
-            ...value,
-            seconds: secondsSince(started),
-          }),
-        ),
+      : retryIfPortTaken('Kafka', () =>
+          startEmbeddedKafka({ ...common, dir: join(runDir, 'kafka'), classpath: kafkaClasspath }),
+        ).then((value) => ({
+          ...value,
+          seconds: secondsSince(started),
+        })),
     mongoClasspath === undefined
       ? undefined
-      : retryIfPortTaken('MongoDB', () => startEmbeddedMongo({ ...common, classpath: mongoClasspath })).then(
-          (value) => ({
-            ...value,
-            seconds: secondsSince(started),
-          }),
-        ),
+      : retryIfPortTaken('MongoDB', () =>
+          startEmbeddedMongo({ ...common, dir: join(runDir, 'mongodb'), classpath: mongoClasspath }),
+        ).then((value) => ({
+          ...value,
+          seconds: secondsSince(started),
+        })),
   ]);
 
   const running: RunningJava[] = [];
@@ -162,12 +151,29 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   };
 }
 
+export function resolveKafkaClasspath(): Promise<string[]> {
+  return resolveClasspath({
+    name: `kafka-${KAFKA_VERSION}`,
+    label: `Apache Kafka ${KAFKA_VERSION}`,
+    artifacts: kafkaArtifacts,
+  });
+}
+
+export function resolveMongoClasspath(): Promise<string[]> {
+  return resolveClasspath({
+    // Not the name of the in-memory-only classpath, which older checkouts still resolve there.
+    name: `mongo-java-server-${MONGO_JAVA_SERVER_VERSION}-h2`,
+    label: `mongo-java-server ${MONGO_JAVA_SERVER_VERSION}`,
+    artifacts: mongoArtifacts,
+  });
+}
+
 /**
  * A free port is free when the OS names it, not necessarily a few seconds later when the JVM binds
  * it: another start on the same machine may have taken it. Such a start is tried once more on new
  * ports; any other failure is final.
  */
-async function retryIfPortTaken<T>(what: string, start: () => Promise<T>): Promise<T> {
+export async function retryIfPortTaken<T>(what: string, start: () => Promise<T>): Promise<T> {
   try {
     return await start();
   } catch (error) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { freePortPair } from '../free-port.ts';
 import { logTail } from '../log-tail.ts';
@@ -8,25 +8,46 @@ import { describeExit, quickStartJvmFlags, type RunningJava, runJava, spawnJava 
 import { logShowsPortTaken, PortTakenError } from './port-taken.ts';
 import { KAFKA_VERSION } from './versions.ts';
 
-export type EmbeddedKafka = { java: RunningJava; brokers: string[] };
+export type EmbeddedKafka = {
+  java: RunningJava;
+  brokers: string[];
+  ports: [number, number];
+  dataDir: string;
+};
 
-/**
- * One Kafka node that is both broker and KRaft controller, listening on 127.0.0.1 only, with the
- * replication settings a single node needs. Resolves once kafkajs gets metadata from it.
- */
-export async function startEmbeddedKafka(options: {
-  runDir: string;
+export type EmbeddedServerOptions<Ports> = {
+  /** The server's own folder: configuration, data and log. */
+  dir: string;
+  /**
+   * Marks the JVM's command line (`-Ddevstack.run=<marker>`), so that a recorded pid is only ever
+   * stopped while it is still our server.
+   */
+  marker: string;
+  /** Keep what `dir` holds from an earlier start (`pnpm stack`); otherwise start from nothing. */
+  keepData: boolean;
+  /** Ports to listen on; free ones when absent. */
+  ports?: Ports | undefined;
   classpath: readonly string[];
   outliveParent: boolean;
   deadline: number;
   onSpawn: (pid: number) => void;
-}): Promise<EmbeddedKafka> {
-  const dir = join(options.runDir, 'kafka');
-  await rm(dir, { recursive: true, force: true }); // left by an attempt that lost its port
-  await mkdir(join(dir, 'data'), { recursive: true });
-  const [brokerPort, controllerPort] = await freePortPair();
+};
+
+/**
+ * One Kafka node that is both broker and KRaft controller, listening on 127.0.0.1 only, with the
+ * replication settings a single node needs. Resolves once kafkajs gets metadata from it. Storage
+ * formatted by an earlier start (with `keepData`) is reused, with its topics and committed offsets.
+ */
+export async function startEmbeddedKafka(
+  options: EmbeddedServerOptions<[number, number]>,
+): Promise<EmbeddedKafka> {
+  const { dir } = options;
+  if (!options.keepData) await rm(dir, { recursive: true, force: true }); // left by an attempt that lost its port
+  const dataDir = join(dir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  const [brokerPort, controllerPort] = options.ports ?? (await freePortPair());
   const properties = join(dir, 'server.properties');
-  await writeFile(properties, serverProperties(join(dir, 'data'), brokerPort, controllerPort));
+  await writeFile(properties, serverProperties(dataDir, brokerPort, controllerPort));
   const log4j = join(dir, 'log4j2.properties');
   await writeFile(log4j, LOG4J2_PROPERTIES);
 
@@ -34,28 +55,32 @@ export async function startEmbeddedKafka(options: {
     ...quickStartJvmFlags,
     `-Dlog4j2.configurationFile=${log4j}`,
     // Marks the process as ours for the clean-up of runs that ended without stopping it.
-    `-Ddevstack.run=${options.runDir}`,
+    `-Ddevstack.run=${options.marker}`,
     '-cp',
     options.classpath.join(delimiter),
   ];
 
-  // KRaft storage must be formatted before the first start.
-  const clusterId = randomClusterId();
+  // KRaft storage must be formatted before the first start, and only then.
+  const formattedBefore = await readClusterId(dataDir);
+  const clusterId = formattedBefore ?? randomClusterId();
   const formatLog = join(dir, 'format.log');
-  const formatted = await runJava(
-    [
-      ...common,
-      '-Xmx256m',
-      'kafka.tools.StorageTool',
-      'format',
-      '-t',
-      clusterId,
-      '-c',
-      properties,
-      '--standalone',
-    ],
-    { cwd: dir, logFile: formatLog, timeoutMs: 120_000 },
-  );
+  const formatted =
+    formattedBefore !== undefined
+      ? 0
+      : await runJava(
+          [
+            ...common,
+            '-Xmx256m',
+            'kafka.tools.StorageTool',
+            'format',
+            '-t',
+            clusterId,
+            '-c',
+            properties,
+            '--standalone',
+          ],
+          { cwd: dir, logFile: formatLog, timeoutMs: 120_000 },
+        );
   if (formatted !== 0) {
     throw new Error(
       `Kafka's storage tool failed (exit code ${formatted}) formatting ${join(dir, 'data')}.\n` +
@@ -87,7 +112,17 @@ export async function startEmbeddedKafka(options: {
     const message = `${reason}\nEnd of ${logFile}:\n${await logTail(logFile)}`;
     throw (await logShowsPortTaken(logFile)) ? new PortTakenError(message) : new Error(message);
   }
-  return { java, brokers };
+  return { java, brokers, ports: [brokerPort, controllerPort], dataDir };
+}
+
+/** The cluster id that `kafka-storage format` wrote into `meta.properties`, if it ran there. */
+async function readClusterId(dataDir: string): Promise<string | undefined> {
+  try {
+    const text = await readFile(join(dataDir, 'meta.properties'), 'utf8');
+    return /^cluster\.id=(.+)$/m.exec(text)?.[1]?.trim();
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -103,7 +138,7 @@ export function randomClusterId(): string {
 }
 
 function serverProperties(dataDir: string, brokerPort: number, controllerPort: number): string {
-  return `# Written by packages/devstack: a throw-away single-node Kafka for tests and development.
+  return `# Written by packages/devstack at each start: a single-node Kafka for tests and development.
 process.roles=broker,controller
 node.id=1
 listeners=PLAINTEXT://127.0.0.1:${brokerPort},CONTROLLER://127.0.0.1:${controllerPort}
@@ -126,6 +161,11 @@ share.coordinator.state.topic.min.isr=1
 auto.create.topics.enable=true
 num.partitions=3
 group.initial.rebalance.delay.ms=0
+
+# Restarted after a kill, the node waits for its own previous incarnation's session to expire
+# before it unfences itself: 9 s by default, 3 s here (one node on 127.0.0.1 needs no slack).
+broker.session.timeout.ms=3000
+broker.heartbeat.interval.ms=1000
 
 # A 2-core machine: fewer threads than the defaults made for big brokers.
 num.network.threads=2

@@ -5,31 +5,28 @@ import { logTail } from '../log-tail.ts';
 import { javaSourceDir } from '../paths.ts';
 import { probeMongo, waitUntilReady } from '../readiness.ts';
 import { describeExit, quickStartJvmFlags, type RunningJava, spawnJava } from './java.ts';
+import type { EmbeddedServerOptions } from './kafka-broker.ts';
 import { logShowsPortTaken, PortTakenError } from './port-taken.ts';
 
-export type EmbeddedMongo = { java: RunningJava; uri: string };
+export type EmbeddedMongo = { java: RunningJava; uri: string; ports: [number]; dataDir: string };
 
 /**
- * mongo-java-server's in-memory backend behind packages/devstack/java/MongoLauncher.java, on a free
- * port of 127.0.0.1. Resolves once it answers `ping`.
+ * mongo-java-server behind packages/devstack/java/MongoLauncher.java, on 127.0.0.1, with its H2
+ * backend keeping databases, collections, documents and indexes in `<dir>/data/mongodb.h2`, so that
+ * they are still there after a restart (with `keepData`). Resolves once it answers `ping`.
  */
-export async function startEmbeddedMongo(options: {
-  runDir: string;
-  classpath: readonly string[];
-  outliveParent: boolean;
-  deadline: number;
-  onSpawn: (pid: number) => void;
-}): Promise<EmbeddedMongo> {
-  const dir = join(options.runDir, 'mongodb');
-  await rm(dir, { recursive: true, force: true }); // left by an attempt that lost its port
-  await mkdir(dir, { recursive: true });
-  const port = await freePort();
+export async function startEmbeddedMongo(options: EmbeddedServerOptions<[number]>): Promise<EmbeddedMongo> {
+  const { dir } = options;
+  if (!options.keepData) await rm(dir, { recursive: true, force: true }); // left by an attempt that lost its port
+  const dataDir = join(dir, 'data');
+  await mkdir(dataDir, { recursive: true });
+  const [port] = options.ports ?? [await freePort()];
   const logFile = join(dir, 'server.log');
   const java = await spawnJava(
     [
       ...quickStartJvmFlags,
       '-Xmx256m',
-      `-Ddevstack.run=${options.runDir}`,
+      `-Ddevstack.run=${options.marker}`,
       '-Dorg.slf4j.simpleLogger.showDateTime=true',
       // One line per connection opened or closed drowns everything else.
       '-Dorg.slf4j.simpleLogger.log.de.bwaldvogel.mongo.wire=warn',
@@ -38,6 +35,7 @@ export async function startEmbeddedMongo(options: {
       join(javaSourceDir, 'MongoLauncher.java'),
       String(port),
       '127.0.0.1',
+      join(dataDir, 'mongodb.h2'),
     ],
     { cwd: dir, logFile, outliveParent: options.outliveParent },
   );
@@ -59,5 +57,5 @@ export async function startEmbeddedMongo(options: {
     const message = `${reason}\nEnd of ${logFile}:\n${await logTail(logFile)}`;
     throw (await logShowsPortTaken(logFile)) ? new PortTakenError(message) : new Error(message);
   }
-  return { java, uri };
+  return { java, uri, ports: [port], dataDir };
 }

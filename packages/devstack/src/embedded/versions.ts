@@ -24,11 +24,21 @@ export const kafkaArtifacts: readonly MavenArtifact[] = [
   { groupId: 'org.apache.logging.log4j', artifactId: 'log4j-core', version: LOG4J_VERSION },
 ];
 
-/** mongo-java-server with its in-memory backend (pulled in by the aggregate artifact). */
+/**
+ * mongo-java-server with its H2 backend, which stores everything in one file and reopens databases,
+ * collections and indexes after a restart (checked: documents, a unique index still refusing a
+ * duplicate with code 11000, and `findOneAndUpdate` compare-and-set with one winner of 20, before and
+ * after a restart). The in-memory backend comes with the aggregate artifact.
+ */
 export const MONGO_JAVA_SERVER_VERSION = '1.47.0';
 
 export const mongoArtifacts: readonly MavenArtifact[] = [
   { groupId: 'de.bwaldvogel', artifactId: 'mongo-java-server', version: MONGO_JAVA_SERVER_VERSION },
+  {
+    groupId: 'de.bwaldvogel',
+    artifactId: 'mongo-java-server-h2-backend',
+    version: MONGO_JAVA_SERVER_VERSION,
+  },
   // mongo-java-server logs through SLF4J 2; the simple binding writes to stderr, i.e. the log file.
   { groupId: 'org.slf4j', artifactId: 'slf4j-simple', version: '2.0.17' },
 ];
