@@ -52,6 +52,7 @@ export const indexesFor = (
     { key: { deadLetterDueAt: 1 }, name: 'dead_letter_due' },
     // The operator's lists, newest first: by state (`state_created`, read backwards), by seller, by
     // dead-letter code.
+    { key: { sellerId: 1, createdAt: -1 }, name: 'seller_created' },
     { key: { sellerId: 1, state: 1, createdAt: -1 }, name: 'seller_state_created' },
     { key: { 'deadLetters.code': 1, createdAt: -1 }, name: 'dead_letter_code_created' },
     { key: { sellerId: 1, 'deadLetters.code': 1, createdAt: -1 }, name: 'seller_dead_letter_code_created' },
