@@ -191,6 +191,38 @@ export const EnvironmentSchema = Type.Object({
     10_000,
     'Failures of a record of its own (not the database being down) before it is parked.',
   ),
+
+  RETENTION_DELIVERY_JOBS_SECONDS: Integer(
+    30 * 86_400,
+    3600,
+    3650 * 86_400,
+    'How long a finished delivery job (with its published dead letters) is kept; pending ones always stay.',
+  ),
+  RETENTION_CANCELLATION_RECORDS_SECONDS: Integer(
+    90 * 86_400,
+    3600,
+    3650 * 86_400,
+    'How long the history of a cancellation request is kept.',
+  ),
+  RETENTION_PARKED_RECORDS_SECONDS: Integer(
+    30 * 86_400,
+    3600,
+    3650 * 86_400,
+    'How long a parked record is kept after it was published to its dead-letter topic.',
+  ),
+  RETENTION_OPERATOR_AUDIT_SECONDS: Integer(
+    365 * 86_400,
+    86_400,
+    3650 * 86_400,
+    'How long the audit records of operator actions (replays, seller changes) are kept.',
+  ),
+  RETENTION_SWEEP_INTERVAL_SECONDS: Integer(
+    300,
+    1,
+    86_400,
+    'How often the sweeper deletes what is past retention (for servers without TTL indexes).',
+  ),
+  RETENTION_SWEEP_BATCH_SIZE: Integer(500, 1, 10_000, 'Documents deleted per collection per sweep round.'),
 });
 export type Environment = Static<typeof EnvironmentSchema>;
 type Name = keyof Environment;

@@ -31,6 +31,7 @@ import {
   type ParkedRecord,
   Relay,
   type RelayEvent,
+  RetentionSweeper,
   ThrottledLog,
   WriteConflictError,
 } from '@cancel-sync/application';
@@ -112,7 +113,14 @@ export const startService = async (
     });
     stops.push({ name: 'mongodb', stop: () => mongo.close() });
     health.set('mongodb', () => mongo.ping().then(() => 'ok'));
-    const plain = createMongoStores(mongo.db, { traceparent: currentTraceparent });
+    const plain = createMongoStores(mongo.db, {
+      traceparent: currentTraceparent,
+      retention: {
+        cancellationRecordsSeconds: env.RETENTION_CANCELLATION_RECORDS_SECONDS,
+        parkedRecordsSeconds: env.RETENTION_PARKED_RECORDS_SECONDS,
+        operatorAuditSeconds: env.RETENTION_OPERATOR_AUDIT_SECONDS,
+      },
+    });
     const stores = {
       ...plain,
       deliveryJobs: decorate.deliveryJobs?.(plain.deliveryJobs) ?? plain.deliveryJobs,
@@ -240,6 +248,52 @@ export const startService = async (
           observe: relayLog('parked-record relay'),
         }),
       );
+    }
+
+    if (roles.has('relay')) {
+      // Background housekeeping rides with the relays: TTL indexes do it on MongoDB, this elsewhere.
+      const sweeper = new RetentionSweeper({
+        targets: [
+          {
+            name: 'delivery jobs',
+            store: stores.deliveryJobOperations,
+            retentionMs: env.RETENTION_DELIVERY_JOBS_SECONDS * 1000,
+          },
+          {
+            name: 'cancellation records',
+            store: stores.cancellationRecords,
+            retentionMs: env.RETENTION_CANCELLATION_RECORDS_SECONDS * 1000,
+          },
+          { name: 'idempotency keys', store: stores.idempotencyKeys, retentionMs: 0 },
+          {
+            name: 'parked records',
+            store: stores.parkedRecords,
+            retentionMs: env.RETENTION_PARKED_RECORDS_SECONDS * 1000,
+          },
+          {
+            name: 'operator audit',
+            store: stores.operatorAudit,
+            retentionMs: env.RETENTION_OPERATOR_AUDIT_SECONDS * 1000,
+          },
+        ],
+        clock,
+        batchSize: env.RETENTION_SWEEP_BATCH_SIZE,
+        intervalMs: env.RETENTION_SWEEP_INTERVAL_SECONDS * 1000,
+        observe: (event) =>
+          event.type === 'swept'
+            ? logger.info(
+                { part: 'retention', collection: event.name, deleted: event.deleted },
+                'swept past retention',
+              )
+            : throttled.maybe('retention', (suppressed) =>
+                logger.error(
+                  { err: event.error, part: 'retention', similarSuppressed: suppressed },
+                  'retention sweep failed',
+                ),
+              ),
+      });
+      sweeper.start();
+      stops.push({ name: 'retention sweeper', stop: () => sweeper.stop() });
     }
 
     let dispatcher: DeliveryDispatcher | undefined;
@@ -421,8 +475,8 @@ export const startService = async (
         orderStory: orderStory({
           ledger: stores.ledger,
           records: stores.cancellationRecords,
-          jobsOfOrder: (orderId) => plain.deliveryJobs.forOrder(orderId),
-          pendingAnnouncements: (orderId) => plain.outbox.pendingFor(orderId),
+          jobs: plain.deliveryJobOperations,
+          announcements: plain.outbox,
         }),
         operatorToken: env.OPS_TOKEN,
         loggerInstance: logger.child({ part: 'ops' }),

@@ -75,17 +75,17 @@ describe('the story of one order', () => {
     expect(answer.status).toBe(200);
     const body = (await answer.json()) as {
       order: { revision: number; items: { cancelledQuantity: number }[] };
-      cancellations: { source: string; status: string }[];
-      deliveries: { state: string; attemptLog: { answer?: { httpStatus?: number } }[] }[];
+      cancellationRecords: { source: string; status: string }[];
+      deliveryJobs: { state: string; attemptLog: { answer?: { httpStatus?: number } }[] }[];
       traceIds: string[];
       pendingAnnouncements: unknown[];
     };
     expect(body.order.items[0]?.cancelledQuantity).toBe(3);
-    expect(body.cancellations.map((record) => [record.source, record.status])).toEqual([
+    expect(body.cancellationRecords.map((record) => [record.source, record.status])).toEqual([
       ['unicommerce', 'SUCCESS'],
       ['customer', 'SUCCESS'],
     ]);
-    const [delivery] = body.deliveries;
+    const [delivery] = body.deliveryJobs;
     expect(delivery?.state).toBe('delivered');
     const statuses = delivery?.attemptLog.map((attempt) => attempt.answer?.httpStatus) ?? [];
     expect(statuses.slice(-1)).toEqual([200]);

@@ -20,9 +20,7 @@ export interface OperationsApiOptions {
   readonly ready: () => Promise<Readiness>;
   /** The Prometheus exposition text and its content type. */
   readonly metrics: () => Promise<{ readonly contentType: string; readonly text: string }>;
-  readonly orderStory: (
-    orderId: string,
-  ) => Promise<OrderStory | { readonly order: undefined; readonly deliveries: OrderStory['deliveries'] }>;
+  readonly orderStory: (orderId: string) => Promise<OrderStory>;
   /** Without one, `/ops/*` is refused. */
   readonly operatorToken?: string | undefined;
   readonly loggerInstance?: import('fastify').FastifyBaseLogger;
@@ -39,12 +37,13 @@ const Refused = Type.Object(ErrorAnswer.properties, { description: 'No operator 
 /** The story as stored data; its fields are documented with the OrderStory type and the README. */
 const Story = Type.Object(
   {
+    orderId: Type.String(),
     order: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-    rememberedRequests: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
-    cancellations: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
-    deliveries: Type.Array(Type.Record(Type.String(), Type.Unknown())),
-    pendingAnnouncements: Type.Optional(Type.Array(Type.Record(Type.String(), Type.Unknown()))),
-    traceIds: Type.Optional(Type.Array(Type.String())),
+    rememberedRequests: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    cancellationRecords: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    deliveryJobs: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    pendingAnnouncements: Type.Array(Type.Record(Type.String(), Type.Unknown())),
+    traceIds: Type.Array(Type.String()),
   },
   {
     description:
@@ -85,7 +84,7 @@ const opsRoutes: FastifyPluginAsyncTypebox<
     },
     async (request, reply) => {
       const story = await orderStory(request.params.orderId);
-      if (story.order === undefined && story.deliveries.length === 0) {
+      if (story.order === undefined && story.deliveryJobs.length === 0) {
         return reply.code(404).send({
           status: 'FAILED',
           code: 'ORDER_NOT_FOUND',

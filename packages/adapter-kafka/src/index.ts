@@ -29,4 +29,5 @@ export {
 } from './order-consumers.ts';
 export { ACKS_ALL, createProducer } from './producer.ts';
 export { EVENT_HEADERS } from './record-headers.ts';
+export { KafkaRecordRepublisher } from './record-republisher.ts';
 export { type EnsuredTopics, ensureTopics, type TopicSpec } from './topics.ts';

@@ -7,4 +7,5 @@ export const COLLECTIONS = {
   cancellationRecords: 'cancellation_records',
   deliveryJobs: 'delivery_jobs',
   parkedRecords: 'parked_records',
+  operatorAudit: 'operator_audit',
 } as const;

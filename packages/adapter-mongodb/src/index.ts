@@ -1,3 +1,4 @@
+export { MongoOperatorAudit } from './audit/mongo-operator-audit.ts';
 export { COLLECTIONS } from './collections.ts';
 export {
   connectMongo,
@@ -6,9 +7,10 @@ export {
   type MongoConnectionOptions,
 } from './connect.ts';
 export { MongoDeadLetterOutbox } from './delivery-jobs/mongo-dead-letter-outbox.ts';
+export { MongoDeliveryJobOperations } from './delivery-jobs/mongo-delivery-job-operations.ts';
 export { MongoDeliveryJobs } from './delivery-jobs/mongo-delivery-jobs.ts';
 export { MongoIdempotencyKeys } from './idempotency/mongo-idempotency-keys.ts';
-export { ensureIndexes, INDEXES } from './indexes.ts';
+export { DEFAULT_RETENTION, ensureIndexes, INDEXES, indexesFor, type Retention } from './indexes.ts';
 export { MongoOrderLedger } from './orders/mongo-order-ledger.ts';
 export { MongoOutbox } from './orders/mongo-outbox.ts';
 export { MongoParkedRecords } from './parked/mongo-parked-records.ts';

@@ -1,9 +1,11 @@
 /** All the MongoDB adapters over one database, for the composition root to hand to the use cases. */
 import type { Db } from 'mongodb';
+import { MongoOperatorAudit } from './audit/mongo-operator-audit.ts';
 import { MongoDeadLetterOutbox } from './delivery-jobs/mongo-dead-letter-outbox.ts';
+import { MongoDeliveryJobOperations } from './delivery-jobs/mongo-delivery-job-operations.ts';
 import { MongoDeliveryJobs } from './delivery-jobs/mongo-delivery-jobs.ts';
 import { MongoIdempotencyKeys } from './idempotency/mongo-idempotency-keys.ts';
-import { ensureIndexes } from './indexes.ts';
+import { ensureIndexes, type Retention } from './indexes.ts';
 import { MongoOrderLedger } from './orders/mongo-order-ledger.ts';
 import { MongoOutbox } from './orders/mongo-outbox.ts';
 import { MongoParkedRecords } from './parked/mongo-parked-records.ts';
@@ -21,6 +23,8 @@ export interface MongoStores {
   readonly deliveryJobs: MongoDeliveryJobs;
   readonly deadLetterOutbox: MongoDeadLetterOutbox;
   readonly parkedRecords: MongoParkedRecords;
+  readonly deliveryJobOperations: MongoDeliveryJobOperations;
+  readonly operatorAudit: MongoOperatorAudit;
   /** Creates the indexes the adapters rely on; idempotent, run it at start-up. */
   ensureIndexes(): Promise<void>;
 }
@@ -28,6 +32,8 @@ export interface MongoStores {
 export interface MongoStoreOptions {
   /** The W3C trace context to keep with what is stored for later work (outbox entries, jobs). */
   readonly traceparent?: () => string | undefined;
+  /** Sets the TTL indexes (the service's settings); without it, existing TTL indexes are left as they are. */
+  readonly retention?: Retention | undefined;
 }
 
 export const createMongoStores = (db: Db, options: MongoStoreOptions = {}): MongoStores => ({
@@ -40,5 +46,7 @@ export const createMongoStores = (db: Db, options: MongoStoreOptions = {}): Mong
   deliveryJobs: new MongoDeliveryJobs(db, options),
   deadLetterOutbox: new MongoDeadLetterOutbox(db),
   parkedRecords: new MongoParkedRecords(db),
-  ensureIndexes: () => ensureIndexes(db),
+  deliveryJobOperations: new MongoDeliveryJobOperations(db),
+  operatorAudit: new MongoOperatorAudit(db),
+  ensureIndexes: () => ensureIndexes(db, options.retention),
 });

@@ -4,6 +4,7 @@ import type {
   AttemptRecord,
   DeliveryJob,
   DeliveryJobState,
+  JobReplay,
   LedgerCheck,
   NewDeadLetter,
   NewDeliveryJob,
@@ -87,6 +88,20 @@ export interface DeliveryJobDocument {
   deadLetterDueAt?: Date;
   deadLetterLease?: RelayLeaseDocument;
   traceparent?: string;
+  /** Operator replays, oldest first, and how many (the compare-and-set of a replay is on the count). */
+  replays?: ReplayDocument[];
+  replayCount?: number;
+}
+
+export interface ReplayDocument {
+  replayId: string;
+  at: Date;
+  operator: string;
+  reason: string;
+  forced: boolean;
+  fromState: DeliveryJobState;
+  previousRequest?: DeliveryJobDocument['request'];
+  previousAttempts: AttemptDocument[];
 }
 
 /** Attempts kept on a job; older ones are dropped (their count stays in `attempts`). */
@@ -151,6 +166,8 @@ export const toDocument = (job: NewDeliveryJob): DeliveryJobDocument => {
     sequence: job.sequence,
     createdAt: job.createdAt,
     state: job.state ?? 'pending',
+    // Stored final (`disagreed`): finished now, so that retention counts from here.
+    ...(job.state === undefined || job.state === 'pending' ? {} : { finishedAt: job.createdAt }),
     attempts: 0,
     unknownOutcomes: 0,
     nextAttemptAt: job.createdAt,
@@ -163,6 +180,52 @@ export const toDocument = (job: NewDeliveryJob): DeliveryJobDocument => {
     ...optional('traceparent', job.traceparent),
   };
 };
+
+export const attemptToDocument = (record: AttemptRecord): AttemptDocument => ({
+  attempt: record.attempt,
+  owner: record.owner,
+  startedAt: record.startedAt,
+  ...optional('endedAt', record.endedAt),
+  ...optional('answer', record.answer === undefined ? undefined : answerToDocument(record.answer)),
+});
+
+export const replayToDocument = (replay: JobReplay): ReplayDocument => ({
+  replayId: replay.replayId,
+  at: replay.at,
+  operator: replay.operator,
+  reason: replay.reason,
+  forced: replay.forced,
+  fromState: replay.fromState,
+  ...optional(
+    'previousRequest',
+    replay.previousRequest === undefined ? undefined : requestToDocument(replay.previousRequest),
+  ),
+  previousAttempts: replay.previousAttempts.map(attemptToDocument),
+});
+
+const replayFromDocument = (replay: ReplayDocument): JobReplay => ({
+  replayId: replay.replayId,
+  at: replay.at,
+  operator: replay.operator,
+  reason: replay.reason,
+  forced: replay.forced,
+  fromState: replay.fromState,
+  ...optional(
+    'previousRequest',
+    replay.previousRequest === undefined ? undefined : requestFromDocument(replay.previousRequest),
+  ),
+  previousAttempts: replay.previousAttempts.map(attemptFromDocument),
+});
+
+const requestFromDocument = (request: DeliveryJobDocument['request']): UniwareCancelRequest => ({
+  saleOrderCode: request.saleOrderCode,
+  cancelledSkuCodes: request.cancelledSkuCodes.map(({ quantity, productId, variantId }) => ({
+    quantity,
+    productId,
+    variantId,
+  })),
+  cancellationReason: request.cancellationReason,
+});
 
 const attemptFromDocument = (record: AttemptDocument): AttemptRecord => ({
   attempt: record.attempt,
@@ -204,15 +267,7 @@ export const fromDocument = (document: DeliveryJobDocument): DeliveryJob => ({
   sellerId: document.sellerId,
   source: document.source,
   lines: document.lines.map(lineFromDocument),
-  request: {
-    saleOrderCode: document.request.saleOrderCode,
-    cancelledSkuCodes: document.request.cancelledSkuCodes.map(({ quantity, productId, variantId }) => ({
-      quantity,
-      productId,
-      variantId,
-    })),
-    cancellationReason: document.request.cancellationReason,
-  },
+  request: requestFromDocument(document.request),
   ledger: document.ledger,
   ...optional('awaitOrderUntil', document.awaitOrderUntil),
   sequence: document.sequence,
@@ -232,4 +287,5 @@ export const fromDocument = (document: DeliveryJobDocument): DeliveryJob => ({
       : { owner: document.lease.owner, until: document.lease.until, token: document.lease.token },
   ),
   ...optional('traceparent', document.traceparent),
+  ...optional('replays', document.replays?.map(replayFromDocument)),
 });

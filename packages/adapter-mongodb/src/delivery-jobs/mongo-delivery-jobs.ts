@@ -171,16 +171,6 @@ export class MongoDeliveryJobs implements DeliveryJobs {
     return matchedCount === 1;
   }
 
-  /** Every job of an order in its sequence (the `order_state_sequence` index), at most `limit`. */
-  async forOrder(orderId: string, limit = 200): Promise<readonly DeliveryJob[]> {
-    const documents = await this.#jobs
-      .find({ orderId })
-      .sort({ orderId: 1, sequence: 1 })
-      .limit(limit)
-      .toArray();
-    return documents.map(fromDocument);
-  }
-
   async find(jobId: string): Promise<DeliveryJob | undefined> {
     const document = await this.#jobs.findOne({ _id: jobId });
     return document === null ? undefined : fromDocument(document);

@@ -3,10 +3,11 @@
  * the `_id` keeps unique; an expired key is taken over by a replace conditional on what was read, so
  * two requests racing for an expired key cannot both be told they came first.
  */
-import type { IdempotencyKeys } from '@cancel-sync/application';
+import type { IdempotencyKeys, Sweepable } from '@cancel-sync/application';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
+import { sweepByDate } from '../sweep-by-date.ts';
 import { type IdempotencyKeyDocument, toDocument } from './idempotency-key-document.ts';
 
 type Claim = Parameters<IdempotencyKeys['claim']>[0];
@@ -15,7 +16,7 @@ type Claimed = Awaited<ReturnType<IdempotencyKeys['claim']>>;
 /** Each round loses only to another writer that got further; a handful is plenty. */
 const MAX_ROUNDS = 5;
 
-export class MongoIdempotencyKeys implements IdempotencyKeys {
+export class MongoIdempotencyKeys implements IdempotencyKeys, Sweepable {
   readonly #keys: Collection<IdempotencyKeyDocument>;
 
   constructor(db: Db) {
@@ -38,6 +39,11 @@ export class MongoIdempotencyKeys implements IdempotencyKeys {
       if (matchedCount === 1) return { firstUse: true, fingerprint: claim.fingerprint };
     }
     throw new Error(`idempotency key kept changing under ${MAX_ROUNDS} claims`);
+  }
+
+  /** Keys that stopped deciding before `before` (their `expiresAt`). */
+  sweep(before: Date, limit: number): Promise<number> {
+    return sweepByDate(this.#keys, 'expiresAt', before, limit);
   }
 
   async #insert(document: IdempotencyKeyDocument): Promise<boolean> {

@@ -4,7 +4,14 @@
  * one order's outbox at a time (see `relay-claims.ts`), so with several instances each announcement
  * is published by one of them.
  */
-import type { Outbox, OutboxEntry, RelayBatch, RelayClaim } from '@cancel-sync/application';
+import type {
+  Outbox,
+  OutboxEntry,
+  PendingAnnouncements,
+  RelayBatch,
+  RelayClaim,
+} from '@cancel-sync/application';
+import type { OrderCancelled } from '@cancel-sync/domain';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { optional } from '../optional.ts';
@@ -19,7 +26,7 @@ import { eventFromDocument, type OrderDocument, type OutboxEventDocument } from 
 
 const FIELDS: RelayFields = { due: 'outboxDueAt', lease: 'outboxLease' };
 
-export class MongoOutbox implements Outbox {
+export class MongoOutbox implements Outbox, PendingAnnouncements {
   readonly #orders: Collection<OrderDocument>;
 
   constructor(db: Db) {

@@ -3,7 +3,15 @@
  * keyed by topic, partition and offset (so a redelivered record is parked once), published to the
  * dead-letter topic by a relay (see `relay-claims.ts`).
  */
-import type { ParkedRecord, ParkedRecords, RelayBatch, RelayClaim } from '@cancel-sync/application';
+import type {
+  ParkedRecord,
+  ParkedRecordOperations,
+  ParkedRecordReplay,
+  ParkedRecords,
+  RelayBatch,
+  RelayClaim,
+  Sweepable,
+} from '@cancel-sync/application';
 import { Binary, type Collection, type Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
@@ -15,6 +23,7 @@ import {
   type RelayLeaseDocument,
   releaseRelayLease,
 } from '../relay-claims.ts';
+import { sweepByDate } from '../sweep-by-date.ts';
 
 export interface ParkedRecordDocument {
   /** `topic/partition/offset`. */
@@ -31,6 +40,7 @@ export interface ParkedRecordDocument {
   publishedAt?: Date;
   publishDueAt?: Date;
   publishLease?: RelayLeaseDocument;
+  replay?: { replayId: string; at: Date; operator: string; reason: string; publishedAt?: Date };
 }
 
 const FIELDS: RelayFields = { due: 'publishDueAt', lease: 'publishLease' };
@@ -46,9 +56,21 @@ const fromDocument = (document: ParkedRecordDocument): ParkedRecord => ({
   attempts: document.attempts,
   parkedAt: document.parkedAt,
   ...optional('publishedAt', document.publishedAt),
+  ...optional(
+    'replay',
+    document.replay === undefined || document.replay === null
+      ? undefined
+      : {
+          replayId: document.replay.replayId,
+          at: document.replay.at,
+          operator: document.replay.operator,
+          reason: document.replay.reason,
+          ...optional('publishedAt', document.replay.publishedAt),
+        },
+  ),
 });
 
-export class MongoParkedRecords implements ParkedRecords {
+export class MongoParkedRecords implements ParkedRecords, ParkedRecordOperations, Sweepable {
   readonly #parked: Collection<ParkedRecordDocument>;
 
   constructor(db: Db) {
@@ -110,5 +132,46 @@ export class MongoParkedRecords implements ParkedRecords {
 
   release(batch: RelayBatch<ParkedRecord>, retryAt: Date): Promise<void> {
     return releaseRelayLease(this.#parked, FIELDS, batch.id, batch.token, retryAt);
+  }
+
+  async find(id: string): Promise<ParkedRecord | undefined> {
+    const document = await this.#parked.findOne({ _id: id });
+    return document === null ? undefined : fromDocument(document);
+  }
+
+  async claimReplay(id: string, replay: ParkedRecordReplay, previous: string | undefined): Promise<boolean> {
+    const { matchedCount } = await this.#parked.updateOne(
+      {
+        _id: id,
+        ...(previous === undefined ? { replay: { $exists: false } } : { 'replay.replayId': previous }),
+      },
+      {
+        $set: {
+          replay: {
+            replayId: replay.replayId,
+            at: replay.at,
+            operator: replay.operator,
+            reason: replay.reason,
+          },
+        },
+      },
+    );
+    return matchedCount === 1;
+  }
+
+  async confirmReplay(id: string, replayId: string, publishedAt: Date): Promise<void> {
+    await this.#parked.updateOne(
+      { _id: id, 'replay.replayId': replayId },
+      { $set: { 'replay.publishedAt': publishedAt } },
+    );
+  }
+
+  async releaseReplay(id: string, replayId: string): Promise<void> {
+    await this.#parked.updateOne({ _id: id, 'replay.replayId': replayId }, { $unset: { replay: '' } });
+  }
+
+  /** Records published to their dead-letter topic before `before`; an unpublished one has no date. */
+  sweep(before: Date, limit: number): Promise<number> {
+    return sweepByDate(this.#parked, 'publishedAt', before, limit);
   }
 }

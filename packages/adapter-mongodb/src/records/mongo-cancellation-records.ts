@@ -1,11 +1,12 @@
 /** The `CancellationRecords` port over the `cancellation_records` collection. */
-import type { CancellationRecord, CancellationRecords } from '@cancel-sync/application';
+import type { CancellationRecord, CancellationRecords, Sweepable } from '@cancel-sync/application';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
+import { sweepByDate } from '../sweep-by-date.ts';
 import { type CancellationRecordDocument, fromDocument, toDocument } from './cancellation-record-document.ts';
 
-export class MongoCancellationRecords implements CancellationRecords {
+export class MongoCancellationRecords implements CancellationRecords, Sweepable {
   readonly #records: Collection<CancellationRecordDocument>;
 
   constructor(db: Db) {
@@ -27,5 +28,9 @@ export class MongoCancellationRecords implements CancellationRecords {
       .sort({ receivedAt: 1, _id: 1 })
       .toArray();
     return documents.map(fromDocument);
+  }
+
+  sweep(before: Date, limit: number): Promise<number> {
+    return sweepByDate(this.#records, 'receivedAt', before, limit);
   }
 }

@@ -8,6 +8,7 @@ export interface SellerDocument {
   passwordHash: string;
   createdAt: Date;
   passwordChangedAt: Date;
+  disabled?: { at: Date; reason: string };
 }
 
 export const toDocument = (seller: Seller): SellerDocument => ({
@@ -17,6 +18,9 @@ export const toDocument = (seller: Seller): SellerDocument => ({
   passwordHash: seller.passwordHash,
   createdAt: seller.createdAt,
   passwordChangedAt: seller.passwordChangedAt,
+  ...(seller.disabled === undefined
+    ? {}
+    : { disabled: { at: seller.disabled.at, reason: seller.disabled.reason } }),
 });
 
 export const fromDocument = (document: SellerDocument): Seller => ({
@@ -26,4 +30,7 @@ export const fromDocument = (document: SellerDocument): Seller => ({
   passwordHash: document.passwordHash,
   createdAt: document.createdAt,
   passwordChangedAt: document.passwordChangedAt,
+  ...(document.disabled === undefined || document.disabled === null
+    ? {}
+    : { disabled: { at: document.disabled.at, reason: document.disabled.reason } }),
 });

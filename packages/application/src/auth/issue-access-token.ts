@@ -30,7 +30,8 @@ export const issueAccessToken =
     const seller = await sellers.findByUsername(credentials.username);
     // Verified even for an unknown username, so the answer takes as long either way.
     const verified = await crypto.verifyPassword(credentials.password, seller?.passwordHash);
-    if (seller === undefined || !verified) {
+    // A disabled seller is answered exactly like wrong credentials.
+    if (seller === undefined || !verified || seller.disabled !== undefined) {
       throttle?.failed(credentials.username, clock.now());
       return { ok: false, code: 'INVALID_CREDENTIALS' };
     }
@@ -45,5 +46,11 @@ export const issueAccessToken =
       issuedAt,
       expiresAt,
     });
+    // Disabled while this token was being saved: the disabling revokes tokens after it sets the
+    // flag, so either it saw this token or this sees the flag.
+    if ((await sellers.findById(seller.sellerId))?.disabled !== undefined) {
+      await tokens.revokeAll(seller.sellerId);
+      return { ok: false, code: 'INVALID_CREDENTIALS' };
+    }
     return { ok: true, accessToken, sellerId: seller.sellerId, expiresAt };
   };

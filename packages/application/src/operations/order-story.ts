@@ -1,69 +1,72 @@
 /**
- * "What happened to the cancellation of order X?" in one answer, for an operator: the ledger's
- * state, every cancellation it recorded (from Uniware and from marketplace events, with their
- * answers), every delivery to Uniware with each attempt and answer, the dead letters and whether
- * they were published, the announcements not yet published, and the traces to open. Plain data:
- * the operations port and the operator CLI both print it.
+ * "What happened to the cancellation of order X?" in one answer, assembled in one place for whoever
+ * shows it (the operations port and the operator CLI): the ledger's state, every cancellation it
+ * recorded (from Uniware and from marketplace events, with their answers), every delivery with each
+ * attempt, answer, dead letter (and whether published) and replay, the announcements not yet on
+ * Kafka, and the traces to open. Plain data, no formatting.
  */
 import type { Order } from '@cancel-sync/domain';
 import type { CancellationRecord, CancellationRecords } from '../ports/cancellation-records.ts';
 import type { DeliveryJob } from '../ports/delivery-jobs.ts';
 import type { OrderLedger, OutboxEntry, RememberedRequest } from '../ports/order-ledger.ts';
+import type { DeliveryJobOperations } from './delivery-job-operations.ts';
 
-/** Reads the story needs that no use case of the service needs: all of one order's jobs and outbox. */
-export interface OrderHistorySources {
-  readonly ledger: Pick<OrderLedger, 'find'>;
-  readonly records: Pick<CancellationRecords, 'forOrder'>;
-  /** Every delivery job of the order, oldest first. */
-  readonly jobsOfOrder: (orderId: string) => Promise<readonly DeliveryJob[]>;
-  /** The order's announcements not yet published. */
-  readonly pendingAnnouncements: (orderId: string) => Promise<readonly OutboxEntry[]>;
+/** Announcements written with an order change and not yet on Kafka. */
+export interface PendingAnnouncements {
+  pendingFor(orderId: string): Promise<readonly OutboxEntry[]>;
 }
 
 export interface OrderStory {
-  readonly order: Order;
+  readonly orderId: string;
+  /** Absent when the order feed never brought the order. */
+  readonly order?: Order | undefined;
   readonly rememberedRequests: readonly RememberedRequest[];
-  /** Inbound requests and marketplace events as the ledger judged them, oldest first. */
-  readonly cancellations: readonly CancellationRecord[];
-  readonly deliveries: readonly DeliveryJob[];
+  /** As recorded for the order's seller (and for the sellers named on its jobs), oldest first. */
+  readonly cancellationRecords: readonly CancellationRecord[];
+  /** In sequence, each with every attempt, answer, dead letter (and whether published) and replay. */
+  readonly deliveryJobs: readonly DeliveryJob[];
   readonly pendingAnnouncements: readonly OutboxEntry[];
   /** Trace ids of the stored work (announcements, deliveries): open them in the trace viewer. */
   readonly traceIds: readonly string[];
 }
 
+export interface OrderStoryDeps {
+  readonly ledger: Pick<OrderLedger, 'find'>;
+  readonly records: Pick<CancellationRecords, 'forOrder'>;
+  readonly jobs: Pick<DeliveryJobOperations, 'forOrder'>;
+  readonly announcements: PendingAnnouncements;
+}
+
 const traceIdOf = (traceparent: string | undefined): string | undefined =>
   traceparent === undefined ? undefined : /^00-([0-9a-f]{32})-/.exec(traceparent)?.[1];
 
-/** `undefined` when the ledger does not know the order; its deliveries are still shown then. */
 export const orderStory =
-  (sources: OrderHistorySources) =>
-  async (
-    orderId: string,
-  ): Promise<OrderStory | { readonly order: undefined; readonly deliveries: readonly DeliveryJob[] }> => {
-    const [entry, deliveries, pendingAnnouncements] = await Promise.all([
-      sources.ledger.find(orderId),
-      sources.jobsOfOrder(orderId),
-      sources.pendingAnnouncements(orderId),
+  ({ ledger, records, jobs, announcements }: OrderStoryDeps) =>
+  async (orderId: string): Promise<OrderStory> => {
+    const [entry, deliveryJobs, pendingAnnouncements] = await Promise.all([
+      ledger.find(orderId),
+      jobs.forOrder(orderId),
+      announcements.pendingFor(orderId),
     ]);
-    if (entry === undefined) return { order: undefined, deliveries };
-    const cancellations = [...(await sources.records.forOrder(entry.order.sellerId, orderId))].sort(
-      (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime(),
-    );
+    const sellerIds = new Set<string>(deliveryJobs.map((job) => job.sellerId));
+    if (entry !== undefined) sellerIds.add(entry.order.sellerId);
+    const recorded = await Promise.all([...sellerIds].map((sellerId) => records.forOrder(sellerId, orderId)));
     const traceIds = [
       ...new Set(
         [
           ...pendingAnnouncements.map((announcement) => announcement.traceparent),
-          ...deliveries.map((job) => job.traceparent),
+          ...deliveryJobs.map((job) => job.traceparent),
         ]
           .map(traceIdOf)
           .filter((id) => id !== undefined),
       ),
     ];
     return {
-      order: entry.order,
-      rememberedRequests: entry.rememberedRequests,
-      cancellations,
-      deliveries,
+      orderId,
+      order: entry?.order,
+      rememberedRequests: entry?.rememberedRequests ?? [],
+      cancellationRecords: recorded.flat().sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime()),
+      deliveryJobs,
       pendingAnnouncements,
       traceIds,
     };

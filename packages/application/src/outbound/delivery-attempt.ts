@@ -103,6 +103,12 @@ class Attempt {
       return;
     }
 
+    // An operator disabled the seller: held like an open circuit (still bounded by the age limit).
+    if (seller.disabled !== undefined) {
+      await this.#hold(new Date(clock.now().getTime() + this.#deps.settings.waitStepMs));
+      return;
+    }
+
     const admission = circuits.admit(job.sellerId, job.jobId, clock.now());
     if (admission.kind === 'hold') {
       await this.#hold(admission.until);

@@ -91,6 +91,24 @@ export interface NewDeliveryJob {
   readonly traceparent?: string | undefined;
 }
 
+/**
+ * An operator sent a final job out again (audited; see `operations/replay-dead-letter.ts`). The
+ * attempts before it are kept here, so the job's own log and attempt budget start afresh.
+ */
+export interface JobReplay {
+  /** Also the id of the audit record. */
+  readonly replayId: string;
+  readonly at: Date;
+  readonly operator: string;
+  readonly reason: string;
+  readonly forced: boolean;
+  /** The state the job was replayed from. */
+  readonly fromState: DeliveryJobState;
+  /** What was sent before, when the replay changed it (a forced `LEDGER_DISAGREES` replay). */
+  readonly previousRequest?: UniwareCancelRequest | undefined;
+  readonly previousAttempts: readonly AttemptRecord[];
+}
+
 export interface DeliveryJob extends Omit<NewDeliveryJob, 'state' | 'deadLetter'> {
   readonly state: DeliveryJobState;
   /** Calls started to Uniware so far. */
@@ -104,6 +122,8 @@ export interface DeliveryJob extends Omit<NewDeliveryJob, 'state' | 'deadLetter'
   readonly attemptLog: readonly AttemptRecord[];
   readonly deadLetters: readonly StoredDeadLetter[];
   readonly lease?: { readonly owner: string; readonly until: Date; readonly token: number } | undefined;
+  /** Operator replays, oldest first; absent or empty when never replayed. */
+  readonly replays?: readonly JobReplay[] | undefined;
 }
 
 /**

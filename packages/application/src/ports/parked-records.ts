@@ -16,7 +16,22 @@ export interface ParkedRecord {
   readonly attempts: number;
   readonly parkedAt: Date;
   readonly publishedAt?: Date | undefined;
+  /** Set once an operator re-published it to its topic (see `operations/replay-parked-record.ts`). */
+  readonly replay?: ParkedRecordReplay | undefined;
 }
+
+export interface ParkedRecordReplay {
+  readonly replayId: string;
+  readonly at: Date;
+  readonly operator: string;
+  readonly reason: string;
+  /** Absent while the replay is claimed and not yet confirmed on the broker. */
+  readonly publishedAt?: Date | undefined;
+}
+
+/** `topic/partition/offset`: how an operator names a parked record. */
+export const parkedRecordId = (record: Pick<ParkedRecord, 'topic' | 'partition' | 'offset'>): string =>
+  `${record.topic}/${record.partition}/${record.offset}`;
 
 export interface ParkedRecords extends RelaySource<ParkedRecord> {
   /** Idempotent on topic, partition and offset: a record redelivered and parked again is kept once. */

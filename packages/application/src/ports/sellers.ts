@@ -9,6 +9,8 @@ export interface Seller {
   readonly passwordHash: string;
   readonly createdAt: Date;
   readonly passwordChangedAt: Date;
+  /** A disabled seller gets no token and its deliveries are held (see `operations/seller-access.ts`). */
+  readonly disabled?: { readonly at: Date; readonly reason: string } | undefined;
 }
 
 export interface SellerRegistry {
