@@ -113,6 +113,12 @@ export const EnvironmentSchema = Type.Object({
   MAX_LINES_PER_REQUEST: Integer(100, 1, 500, 'Lines per /orders/cancel request, at most.'),
   BODY_LIMIT_BYTES: Integer(262_144, 1024, 16 * 1024 * 1024, 'Request body size limit.'),
   LEDGER_MAX_WRITE_ATTEMPTS: Integer(8, 1, 100, 'Conditional write attempts per request.'),
+  ORDER_MAX_QUEUED_REQUESTS: Integer(
+    32,
+    1,
+    10_000,
+    '/orders/cancel requests for one order running or waiting in one instance; beyond it 503 ORDER_BUSY.',
+  ),
 
   OUTBOX_BATCH_SIZE: Integer(100, 1, 10_000, 'Announcements published per round.'),
   OUTBOX_POLL_INTERVAL_MS: Integer(200, 10, 60_000, 'How often to look at the outbox when idle.'),

@@ -233,6 +233,7 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
           idempotencyKeyTtlMs: env.IDEMPOTENCY_KEY_TTL_SECONDS * 1000,
           maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
           reason: 'Cancelled by the seller in Uniware',
+          maxQueuedPerOrder: env.ORDER_MAX_QUEUED_REQUESTS,
         },
       });
       http = await buildHttpApi({

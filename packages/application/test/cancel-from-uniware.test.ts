@@ -29,6 +29,7 @@ const setUp = (order = anOrder()) => {
       idempotencyKeyTtlMs: 24 * 3600_000,
       maxWriteAttempts: 3,
       reason: 'Cancelled by the seller in Uniware',
+      maxQueuedPerOrder: 100,
     },
   });
   const storedItem = () => ledger.entries.get(order.orderId)?.order.items[0];

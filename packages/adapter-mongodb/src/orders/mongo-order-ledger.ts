@@ -2,7 +2,7 @@
  * The `OrderLedger` port over the `orders` collection. Every write is one conditional update of one
  * document, so the order, the remembered request and the outbox entry change together or not at all.
  */
-import type { LedgerEntry, LedgerWrite, OrderLedger } from '@cancel-sync/application';
+import type { LedgerEntry, LedgerWrite, OrderLedger, ReadOptions } from '@cancel-sync/application';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
@@ -22,8 +22,11 @@ export class MongoOrderLedger implements OrderLedger {
     this.#orders = db.collection<OrderDocument>(COLLECTIONS.orders);
   }
 
-  async find(orderId: string): Promise<LedgerEntry | undefined> {
-    const document = await this.#orders.findOne({ _id: orderId }, { projection: { outbox: 0 } });
+  async find(orderId: string, options: ReadOptions = {}): Promise<LedgerEntry | undefined> {
+    const document = await this.#orders.findOne(
+      { _id: orderId },
+      { projection: { outbox: 0 }, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+    );
     return document === null ? undefined : fromDocument(document);
   }
 

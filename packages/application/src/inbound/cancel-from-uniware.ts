@@ -22,6 +22,11 @@ export interface CancelFromUniwareRequest {
   readonly orderId: string;
   readonly lines: readonly CancelLine[];
   readonly idempotencyKey?: string | undefined;
+  /**
+   * The caller's deadline. If it fires before the ledger write is sent the answer is
+   * `deadline-passed` and nothing is written; a write already sent is waited for.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export type CancelFromUniwareAnswer =
@@ -32,7 +37,11 @@ export type CancelFromUniwareAnswer =
       /** True when this is a retry answered from the first request, changing nothing. */
       readonly replayed: boolean;
     }
-  | { readonly kind: 'idempotency-key-reused'; readonly message: string };
+  | { readonly kind: 'idempotency-key-reused'; readonly message: string }
+  /** Nothing was written: the deadline passed before the write (a retry is safe). */
+  | { readonly kind: 'deadline-passed' }
+  /** Nothing was written: too many requests for this order are already waiting in this process. */
+  | { readonly kind: 'order-busy' };
 
 export interface CancelFromUniwareSettings {
   /** An identical request within this window is taken for a retry of the first. */
@@ -43,6 +52,8 @@ export interface CancelFromUniwareSettings {
   readonly maxWriteAttempts: number;
   /** The reason announced with the cancellation (Uniware sends none). */
   readonly reason: string;
+  /** Requests for one order running or waiting in this process; beyond it the answer is `order-busy`. */
+  readonly maxQueuedPerOrder: number;
 }
 
 export interface CancelFromUniwareDeps {
@@ -122,6 +133,7 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
 
   return async (request: CancelFromUniwareRequest): Promise<CancelFromUniwareAnswer> => {
     const fingerprint = crypto.digest(canonicalRequest(request));
+    if (request.signal?.aborted === true) return { kind: 'deadline-passed' };
     if (request.idempotencyKey !== undefined) {
       const now = clock.now();
       const claim = await idempotencyKeys.claim({
@@ -138,7 +150,24 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
         };
       }
     }
-    const decided = await writer.update(request.orderId, (entry) => decide(request, fingerprint, entry));
+    const update = await writer.updateWithin(
+      request.orderId,
+      (entry) => decide(request, fingerprint, entry),
+      { signal: request.signal, maxQueued: settings.maxQueuedPerOrder },
+    );
+    switch (update.kind) {
+      case 'busy':
+        return { kind: 'order-busy' };
+      case 'deadline-passed':
+        return { kind: 'deadline-passed' };
+      case 'done':
+        break;
+      default: {
+        const exhaustive: never = update;
+        return exhaustive;
+      }
+    }
+    const decided = update.answer;
     await records.append(recordOf(request, decided));
     return {
       kind: 'answered',

@@ -29,12 +29,17 @@ export interface LedgerWrite {
   readonly now: Date;
 }
 
+export interface ReadOptions {
+  readonly signal?: AbortSignal | undefined;
+}
+
 /**
  * The order ledger. A write is one atomic, conditional update of one order document: the order, the
  * remembered request and the outbox entry change together or not at all.
  */
 export interface OrderLedger {
-  find(orderId: string): Promise<LedgerEntry | undefined>;
+  /** `signal` aborts the read (a read changes nothing, so it is safe to give up). */
+  find(orderId: string, options?: ReadOptions): Promise<LedgerEntry | undefined>;
   /** `'conflict'` when the stored revision is not the expected one (or the order already exists). */
   write(change: LedgerWrite): Promise<'written' | 'conflict'>;
 }

@@ -24,6 +24,7 @@ import type {
   NewDeliveryJob,
   OrderLedger,
   Outbox,
+  ReadOptions,
   Seller,
   SellerRegistry,
   UniwareClient,
@@ -89,8 +90,9 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     return this.entries.get(orderId)?.order;
   }
 
-  async find(orderId: string): Promise<LedgerEntry | undefined> {
+  async find(orderId: string, options: ReadOptions = {}): Promise<LedgerEntry | undefined> {
     if (this.failure !== undefined) throw this.failure;
+    options.signal?.throwIfAborted();
     const entry = this.entries.get(orderId);
     return entry === undefined
       ? undefined
