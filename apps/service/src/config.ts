@@ -114,7 +114,7 @@ export const EnvironmentSchema = Type.Object({
   BODY_LIMIT_BYTES: Integer(262_144, 1024, 16 * 1024 * 1024, 'Request body size limit.'),
   LEDGER_MAX_WRITE_ATTEMPTS: Integer(8, 1, 100, 'Conditional write attempts per request.'),
   ORDER_MAX_QUEUED_REQUESTS: Integer(
-    32,
+    128,
     1,
     10_000,
     '/orders/cancel requests for one order running or waiting in one instance; beyond it 503 ORDER_BUSY.',

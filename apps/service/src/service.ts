@@ -235,6 +235,13 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
           reason: 'Cancelled by the seller in Uniware',
           maxQueuedPerOrder: env.ORDER_MAX_QUEUED_REQUESTS,
         },
+        onHistoryCopyFailed: (error) =>
+          throttled.maybe('history', (suppressed) =>
+            logger.warn(
+              { err: error, similarSuppressed: suppressed },
+              'history record kept on its order; copied by its next write',
+            ),
+          ),
       });
       http = await buildHttpApi({
         loggerInstance: logger.child({ part: 'http' }),

@@ -15,6 +15,7 @@ const item = anItem({ quantity: 10 });
 /** The in-memory ledger whose writes take `ms` of real time, like a slow database. */
 const slowWrites = (ledger: OrderLedger, ms: number): OrderLedger => ({
   find: (orderId, options) => ledger.find(orderId, options),
+  forgetRecords: (orderId, recordIds) => ledger.forgetRecords(orderId, recordIds),
   write: async (change: LedgerWrite) => {
     await sleep(ms);
     return ledger.write(change);

@@ -4,6 +4,7 @@
  * other instances and a few attempts are enough.
  */
 import { KeyedMutex } from './keyed-mutex.ts';
+import type { CancellationRecord, CancellationRecords } from './ports/cancellation-records.ts';
 import type { LedgerEntry, LedgerWrite, OrderLedger } from './ports/order-ledger.ts';
 
 export class WriteConflictError extends Error {
@@ -31,14 +32,26 @@ export interface UpdateBounds {
 
 const DEADLINE_PASSED = { kind: 'deadline-passed' } as const;
 
+/**
+ * Where a written history record is copied. The record is already part of the order's write, so a
+ * copy that fails loses nothing: it is reported, the record stays on the order (the history reads
+ * it there) and the next write of the order copies it again.
+ */
+export interface HistoryCopy {
+  readonly records: CancellationRecords;
+  readonly onCopyFailed: (error: unknown) => void;
+}
+
 export class LedgerWriter {
   readonly #ledger: OrderLedger;
   readonly #maxAttempts: number;
   readonly #mutex = new KeyedMutex();
+  readonly #history: HistoryCopy | undefined;
 
-  constructor(ledger: OrderLedger, maxAttempts: number) {
+  constructor(ledger: OrderLedger, maxAttempts: number, history?: HistoryCopy) {
     this.#ledger = ledger;
     this.#maxAttempts = maxAttempts;
+    this.#history = history;
   }
 
   /** `decide` is called afresh with the stored entry on every attempt. */
@@ -90,9 +103,31 @@ export class LedgerWriter {
       if (!('write' in step)) return { kind: 'done', answer: step.answer };
       // The last moment the request can still be given up without having changed anything.
       if (signal?.aborted === true) return DEADLINE_PASSED;
-      if ((await this.#ledger.write(step.write)) === 'written') return { kind: 'done', answer: step.answer };
+      if ((await this.#ledger.write(step.write)) === 'written') {
+        await this.#copyHistory(orderId, entry?.pendingRecords ?? [], step.write.record);
+        return { kind: 'done', answer: step.answer };
+      }
     }
     throw new WriteConflictError(`order ${orderId} kept changing under ${this.#maxAttempts} write attempts`);
+  }
+
+  async #copyHistory(
+    orderId: string,
+    leftovers: readonly CancellationRecord[],
+    written: CancellationRecord | undefined,
+  ): Promise<void> {
+    const history = this.#history;
+    const records = written === undefined ? leftovers : [...leftovers, written];
+    if (history === undefined || records.length === 0) return;
+    try {
+      for (const record of records) await history.records.append(record);
+      await this.#ledger.forgetRecords(
+        orderId,
+        records.map((record) => record.recordId),
+      );
+    } catch (error) {
+      history.onCopyFailed(error);
+    }
   }
 
   /** A read the signal aborted wrote nothing: it is the deadline passing, not a failure. */

@@ -46,6 +46,29 @@ const aRequest = (
   ...overrides,
 });
 
+describe('the history is part of the ledger write', () => {
+  it('answers an applied cancellation even when the history store refuses, and keeps its record', async () => {
+    const { cancel, ledger, records, storedItem } = setUp();
+    const append = records.append.bind(records);
+    records.append = async () => {
+      throw new Error('history store unavailable');
+    };
+
+    const answer = await cancel(aRequest(1, { requestId: 'req-1' }));
+
+    expect(answer).toMatchObject({ kind: 'answered', result: { status: 'SUCCESS' } });
+    expect(storedItem()?.cancelledQuantity).toBe(1);
+    // The record went with the order write; the next write of the order copies it to the history.
+    expect(ledger.entries.get('SO-1')?.pendingRecords).toEqual([
+      expect.objectContaining({ requestId: 'req-1', status: 'SUCCESS' }),
+    ]);
+    records.append = append;
+    await cancel(aRequest(2, { requestId: 'req-2' }));
+    expect(records.records.map((record) => record.requestId)).toEqual(['req-1', 'req-2']);
+    expect(ledger.entries.get('SO-1')?.pendingRecords).toEqual([]);
+  });
+});
+
 describe('cancelling from Uniware', () => {
   it('applies the lines, announces them through the outbox and keeps a record', async () => {
     const { cancel, ledger, records, storedItem } = setUp();

@@ -100,7 +100,9 @@ export const cancelOrderRoutes: FastifyPluginAsyncTypebox<CancelOrderRoutesOptio
             quantity,
           })),
           idempotencyKey: request.headers['idempotency-key'],
-          signal: AbortSignal.any([request.signal, AbortSignal.timeout(options.handlerMs)]),
+          requestId: request.id,
+          // Not `request.signal`: on a real socket it also aborts once the body has been read.
+          signal: AbortSignal.timeout(options.handlerMs),
         });
         switch (answer.kind) {
           case 'answered':

@@ -6,6 +6,7 @@ import type { LedgerEntry, LedgerWrite, OrderLedger, ReadOptions } from '@cancel
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
+import { toDocument as recordToDocument } from '../records/cancellation-record-document.ts';
 import {
   eventToDocument,
   fromDocument,
@@ -37,8 +38,9 @@ export class MongoOrderLedger implements OrderLedger {
   async #create(change: LedgerWrite): Promise<'written' | 'conflict'> {
     const remembered = change.remember === undefined ? [] : [change.remember];
     const outbox = change.announce === undefined ? [] : [change.announce];
+    const records = change.record === undefined ? [] : [recordToDocument(change.record)];
     try {
-      await this.#orders.insertOne(toDocument(change.order, remembered, outbox));
+      await this.#orders.insertOne(toDocument(change.order, remembered, outbox, records));
       return 'written';
     } catch (error) {
       if (isDuplicateKeyError(error)) return 'conflict';
@@ -65,6 +67,7 @@ export class MongoOrderLedger implements OrderLedger {
     const pushes: UpdateFilter<OrderDocument>['$push'] = {
       ...(change.remember === undefined ? {} : { rememberedRequests: rememberedToDocument(change.remember) }),
       ...(change.announce === undefined ? {} : { outbox: eventToDocument(change.announce) }),
+      ...(change.record === undefined ? {} : { pendingRecords: recordToDocument(change.record) }),
     };
     if (Object.keys(pushes).length > 0) update.$push = pushes;
 
@@ -73,5 +76,13 @@ export class MongoOrderLedger implements OrderLedger {
       update,
     );
     return matchedCount === 1 ? 'written' : 'conflict';
+  }
+
+  async forgetRecords(orderId: string, recordIds: readonly string[]): Promise<void> {
+    if (recordIds.length === 0) return;
+    await this.#orders.updateOne(
+      { _id: orderId },
+      { $pull: { pendingRecords: { _id: { $in: [...recordIds] } } } },
+    );
   }
 }

@@ -14,6 +14,10 @@ import type {
   RefusalCode,
 } from '@cancel-sync/domain';
 import { optional } from '../optional.ts';
+import {
+  type CancellationRecordDocument,
+  fromDocument as recordFromDocument,
+} from '../records/cancellation-record-document.ts';
 
 export interface OrderItemDocument {
   orderItemId: string;
@@ -74,6 +78,11 @@ export interface OrderDocument extends OrderFields {
   rememberedRequests: RememberedRequestDocument[];
   /** Announcements written with the order change and not yet published, in write order. */
   outbox: OutboxEventDocument[];
+  /**
+   * History records written with the order change and not yet copied to `cancellation_records`
+   * (absent on documents written before records went with the write).
+   */
+  pendingRecords?: CancellationRecordDocument[];
 }
 
 const itemToDocument = (item: OrderItem): OrderItemDocument => ({
@@ -141,11 +150,13 @@ export const toDocument = (
   order: Order,
   remembered: readonly RememberedRequest[],
   outbox: readonly OrderCancelled[],
+  pendingRecords: readonly CancellationRecordDocument[] = [],
 ): OrderDocument => ({
   _id: order.orderId,
   ...orderFieldsToDocument(order),
   rememberedRequests: remembered.map(rememberedToDocument),
   outbox: outbox.map(eventToDocument),
+  pendingRecords: [...pendingRecords],
 });
 
 const itemFromDocument = (item: OrderItemDocument): OrderItem => ({
@@ -199,4 +210,5 @@ export const fromDocument = (document: Omit<OrderDocument, 'outbox'>): LedgerEnt
     items: document.items.map(itemFromDocument),
   },
   rememberedRequests: document.rememberedRequests.map(rememberedFromDocument),
+  pendingRecords: (document.pendingRecords ?? []).map(recordFromDocument),
 });

@@ -91,6 +91,7 @@ export const anAccessToken = (overrides: Partial<AccessToken> = {}): AccessToken
 });
 
 export const aCancellationRecord = (overrides: Partial<CancellationRecord> = {}): CancellationRecord => ({
+  recordId: uniqueId('rec'),
   requestId: uniqueId('req'),
   sellerId: 'seller-1',
   orderId: 'SO-1',

@@ -22,6 +22,8 @@ export interface CancelFromUniwareRequest {
   readonly orderId: string;
   readonly lines: readonly CancelLine[];
   readonly idempotencyKey?: string | undefined;
+  /** The id the caller is answered under (`X-Request-Id`); the history names the request by it. */
+  readonly requestId?: string | undefined;
   /**
    * The caller's deadline. If it fires before the ledger write is sent the answer is
    * `deadline-passed` and nothing is written; a write already sent is waited for.
@@ -64,32 +66,42 @@ export interface CancelFromUniwareDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly settings: CancelFromUniwareSettings;
+  /** A history record could not be copied to the history now; it is kept and copied later. */
+  readonly onHistoryCopyFailed?: ((error: unknown) => void) | undefined;
 }
 
 interface Decided {
   readonly requestId: string;
   readonly result: CancellationResult;
-  readonly receivedAt: Date;
   readonly replayOf?: string | undefined;
-  readonly outcomes: readonly LineOutcome[];
+  readonly record: CancellationRecord;
+  /** The record went with a ledger write (else it is appended to the history on its own). */
+  readonly written: boolean;
 }
 
 export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
   const { records, idempotencyKeys, crypto, clock, ids, settings } = deps;
-  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts);
+  const onCopyFailed = deps.onHistoryCopyFailed ?? (() => undefined);
+  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, { records, onCopyFailed });
 
-  const decide = (request: CancelFromUniwareRequest, fingerprint: string, entry: LedgerEntry | undefined) => {
+  const decide = (
+    request: CancelFromUniwareRequest,
+    fingerprint: string,
+    requestId: string,
+    entry: LedgerEntry | undefined,
+  ): LedgerStep<Decided> => {
     const now = clock.now();
-    const requestId = ids.newId();
+    const record = (result: CancellationResult, outcomes: readonly LineOutcome[], replayOf?: string) =>
+      recordOf(request, { recordId: ids.newId(), requestId, receivedAt: now, result, outcomes, replayOf });
     const earlier = entry === undefined ? undefined : findEarlier(entry, request, fingerprint, now);
     if (earlier !== undefined) {
       return {
         answer: {
           requestId,
           result: earlier.result,
-          receivedAt: now,
           replayOf: earlier.requestId,
-          outcomes: [],
+          record: record(earlier.result, [], earlier.requestId),
+          written: false,
         },
       };
     }
@@ -100,12 +112,8 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       eventId: ids.newId(),
       at: now,
     });
-    const answer: Decided = {
-      requestId,
-      result: summarize(decision.outcomes),
-      receivedAt: now,
-      outcomes: decision.outcomes,
-    };
+    const result = summarize(decision.outcomes);
+    const answer: Decided = { requestId, result, record: record(result, decision.outcomes), written: false };
     // Another seller's order is left untouched: to this seller it does not exist.
     if (entry === undefined || entry.order.sellerId !== request.sellerId) return { answer };
     const ttl =
@@ -119,16 +127,17 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       result: answer.result,
     };
     return {
-      answer,
+      answer: { ...answer, written: true },
       write: {
         expectedRevision: entry.order.revision,
         // A refused request is remembered too, so the order is written with only its revision bumped.
         order: decision.order ?? { ...entry.order, revision: entry.order.revision + 1 },
         remember,
         announce: decision.event,
+        record: answer.record,
         now,
       },
-    } satisfies LedgerStep<Decided>;
+    };
   };
 
   return async (request: CancelFromUniwareRequest): Promise<CancelFromUniwareAnswer> => {
@@ -150,9 +159,10 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
         };
       }
     }
+    const requestId = request.requestId ?? ids.newId();
     const update = await writer.updateWithin(
       request.orderId,
-      (entry) => decide(request, fingerprint, entry),
+      (entry) => decide(request, fingerprint, requestId, entry),
       { signal: request.signal, maxQueued: settings.maxQueuedPerOrder },
     );
     switch (update.kind) {
@@ -168,7 +178,8 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       }
     }
     const decided = update.answer;
-    await records.append(recordOf(request, decided));
+    // Nothing was written: the record of a replay or of a refusal of an unknown order stands alone.
+    if (!decided.written) await records.append(decided.record).catch(onCopyFailed);
     return {
       kind: 'answered',
       requestId: decided.replayOf ?? decided.requestId,
@@ -192,7 +203,18 @@ const findEarlier = (
       earlier.idempotencyKey === request.idempotencyKey,
   );
 
-const recordOf = (request: CancelFromUniwareRequest, decided: Decided): CancellationRecord => ({
+const recordOf = (
+  request: CancelFromUniwareRequest,
+  decided: {
+    readonly recordId: string;
+    readonly requestId: string;
+    readonly receivedAt: Date;
+    readonly result: CancellationResult;
+    readonly outcomes: readonly LineOutcome[];
+    readonly replayOf?: string | undefined;
+  },
+): CancellationRecord => ({
+  recordId: decided.recordId,
   requestId: decided.requestId,
   sellerId: request.sellerId,
   orderId: request.orderId,

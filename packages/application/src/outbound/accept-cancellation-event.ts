@@ -43,7 +43,12 @@ export interface AcceptCancellationDeps {
 
 export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
   const { records, jobs, clock, settings } = deps;
-  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts);
+  // The record goes with the ledger write; the writer copies it to the history (a failed copy is
+  // retried by the append below when the event comes back, and by the next write of the order).
+  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, {
+    records,
+    onCopyFailed: () => undefined,
+  });
 
   const applyToLedger = (event: OrderCancelled) =>
     writer.update<LedgerOutcome>(event.orderId, (entry) => {
@@ -66,6 +71,7 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
       });
       const result = summarize(decision.outcomes);
       const record: CancellationRecord = {
+        recordId: event.eventId,
         requestId: event.eventId,
         sellerId: event.sellerId,
         orderId: event.orderId,
@@ -93,6 +99,7 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
             expiresAt: new Date(now.getTime() + settings.rememberEventsMs),
             result,
           },
+          record,
           now,
         },
       };

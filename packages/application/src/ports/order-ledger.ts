@@ -1,4 +1,5 @@
 import type { CancellationResult, Order, OrderCancelled } from '@cancel-sync/domain';
+import type { CancellationRecord } from './cancellation-records.ts';
 
 /** A cancellation request remembered on its order, so that a retry of it is answered, not re-applied. */
 export interface RememberedRequest {
@@ -15,6 +16,8 @@ export interface RememberedRequest {
 export interface LedgerEntry {
   readonly order: Order;
   readonly rememberedRequests: readonly RememberedRequest[];
+  /** History records written with a ledger change and not yet copied to the history. */
+  readonly pendingRecords: readonly CancellationRecord[];
 }
 
 export interface LedgerWrite {
@@ -25,6 +28,8 @@ export interface LedgerWrite {
   readonly remember?: RememberedRequest | undefined;
   /** Put in the outbox by the same atomic write as the order change. */
   readonly announce?: OrderCancelled | undefined;
+  /** The history record of this change, kept on the order by the same atomic write. */
+  readonly record?: CancellationRecord | undefined;
   /** Remembered requests that expired before this are dropped by the write. */
   readonly now: Date;
 }
@@ -42,6 +47,8 @@ export interface OrderLedger {
   find(orderId: string, options?: ReadOptions): Promise<LedgerEntry | undefined>;
   /** `'conflict'` when the stored revision is not the expected one (or the order already exists). */
   write(change: LedgerWrite): Promise<'written' | 'conflict'>;
+  /** Drops pending history records once they are in the history. */
+  forgetRecords(orderId: string, recordIds: readonly string[]): Promise<void>;
 }
 
 /** Announcements written by the ledger and not yet published. */

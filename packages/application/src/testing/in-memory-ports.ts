@@ -72,7 +72,12 @@ export class FakeCrypto implements Crypto {
 export class InMemoryLedger implements OrderLedger, Outbox {
   readonly entries = new Map<
     string,
-    { order: Order; rememberedRequests: LedgerEntry['rememberedRequests']; outbox: OrderCancelled[] }
+    {
+      order: Order;
+      rememberedRequests: LedgerEntry['rememberedRequests'];
+      outbox: OrderCancelled[];
+      pendingRecords?: CancellationRecord[];
+    }
   >();
   readonly writes: LedgerWrite[] = [];
   /** Called before each write is applied: lets a test change the order under the writer. */
@@ -96,7 +101,11 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     const entry = this.entries.get(orderId);
     return entry === undefined
       ? undefined
-      : structuredClone({ order: entry.order, rememberedRequests: entry.rememberedRequests });
+      : structuredClone({
+          order: entry.order,
+          rememberedRequests: entry.rememberedRequests,
+          pendingRecords: entry.pendingRecords ?? [],
+        });
   }
 
   async write(change: LedgerWrite): Promise<'written' | 'conflict'> {
@@ -116,8 +125,19 @@ export class InMemoryLedger implements OrderLedger, Outbox {
         ...(change.remember === undefined ? [] : [change.remember]),
       ],
       outbox: [...(current?.outbox ?? []), ...(change.announce === undefined ? [] : [change.announce])],
+      pendingRecords: [
+        ...(current?.pendingRecords ?? []),
+        ...(change.record === undefined ? [] : [change.record]),
+      ],
     });
     return 'written';
+  }
+
+  async forgetRecords(orderId: string, recordIds: readonly string[]): Promise<void> {
+    const entry = this.entries.get(orderId);
+    if (entry?.pendingRecords !== undefined) {
+      entry.pendingRecords = entry.pendingRecords.filter((record) => !recordIds.includes(record.recordId));
+    }
   }
 
   async pending(limit: number): Promise<readonly OrderCancelled[]> {
@@ -135,7 +155,7 @@ export class InMemoryLedger implements OrderLedger, Outbox {
 export class InMemoryRecords implements CancellationRecords {
   readonly records: CancellationRecord[] = [];
   async append(record: CancellationRecord): Promise<void> {
-    if (!this.records.some((known) => known.requestId === record.requestId)) this.records.push(record);
+    if (!this.records.some((known) => known.recordId === record.recordId)) this.records.push(record);
   }
   async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
     return this.records.filter((record) => record.sellerId === sellerId && record.orderId === orderId);
