@@ -63,6 +63,11 @@ export interface OutboxEventDocument {
   reason: string;
 }
 
+export interface AppliedCancellationDocument {
+  cancellationId: string;
+  items: CancelledUnitsDocument[];
+}
+
 /** The fields of an order that a ledger write replaces. */
 export interface OrderFields {
   sellerId: string;
@@ -70,6 +75,10 @@ export interface OrderFields {
   revision: number;
   sourceRevision: number;
   items: OrderItemDocument[];
+  /** Cancellations applied here and not yet named by a snapshot (absent: none). */
+  appliedCancellations?: AppliedCancellationDocument[];
+  /** Cancellations the last snapshot named (absent: none). */
+  reflectedCancellationIds?: string[];
 }
 
 export interface OrderDocument extends OrderFields {
@@ -100,6 +109,12 @@ export const orderFieldsToDocument = (order: Order): OrderFields => ({
   revision: order.revision,
   sourceRevision: order.sourceRevision,
   items: order.items.map(itemToDocument),
+  // `$set` replaces both lists whole: written as empty rather than left as they were.
+  appliedCancellations: (order.appliedCancellations ?? []).map((applied) => ({
+    cancellationId: applied.cancellationId,
+    items: applied.items.map(unitsToDocument),
+  })),
+  reflectedCancellationIds: [...(order.reflectedCancellationIds ?? [])],
 });
 
 const failedItemToDocument = (item: FailedItem): FailedItemDocument => ({
@@ -184,6 +199,13 @@ const rememberedFromDocument = (request: RememberedRequestDocument): RememberedR
   },
 });
 
+const unitsFromDocument = (units: CancelledUnitsDocument): CancelledUnits => ({
+  ...optional('orderItemId', units.orderItemId),
+  productId: units.productId,
+  variantId: units.variantId,
+  quantity: units.quantity,
+});
+
 export const eventFromDocument = (event: OutboxEventDocument): OrderCancelled => ({
   eventId: event.eventId,
   occurredAt: event.occurredAt,
@@ -208,6 +230,17 @@ export const fromDocument = (document: Omit<OrderDocument, 'outbox'>): LedgerEnt
     revision: document.revision,
     sourceRevision: document.sourceRevision,
     items: document.items.map(itemFromDocument),
+    ...((document.appliedCancellations ?? []).length === 0
+      ? {}
+      : {
+          appliedCancellations: (document.appliedCancellations ?? []).map((applied) => ({
+            cancellationId: applied.cancellationId,
+            items: applied.items.map(unitsFromDocument),
+          })),
+        }),
+    ...((document.reflectedCancellationIds ?? []).length === 0
+      ? {}
+      : { reflectedCancellationIds: [...(document.reflectedCancellationIds ?? [])] }),
   },
   rememberedRequests: document.rememberedRequests.map(rememberedFromDocument),
   pendingRecords: (document.pendingRecords ?? []).map(recordFromDocument),

@@ -4,6 +4,7 @@
  * id, so the Kafka offset can be committed after this resolves and a redelivery changes nothing.
  */
 import {
+  countsCancellation,
   decideCancellation,
   type OrderCancelled,
   summarize,
@@ -56,7 +57,10 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
         return { answer: { ledger: 'order-unknown', record: undefined } };
       }
       const fingerprint = `event:${event.eventId}`;
-      if (entry.rememberedRequests.some((earlier) => earlier.fingerprint === fingerprint)) {
+      if (
+        countsCancellation(entry.order, event.eventId) ||
+        entry.rememberedRequests.some((earlier) => earlier.fingerprint === fingerprint)
+      ) {
         return { answer: { ledger: 'already-applied', record: undefined } };
       }
       const now = clock.now();
