@@ -21,5 +21,6 @@ export type * from './ports/delivery-jobs.ts';
 export { DELIVERY_JOB_STATES } from './ports/delivery-jobs.ts';
 export type * from './ports/idempotency-keys.ts';
 export type * from './ports/order-ledger.ts';
+export { MAX_REMEMBERED_APPLIED, MAX_REMEMBERED_REFUSALS } from './ports/order-ledger.ts';
 export type * from './ports/sellers.ts';
 export type * from './ports/uniware-client.ts';

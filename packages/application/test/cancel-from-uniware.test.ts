@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type CancelFromUniwareRequest, cancelFromUniware, WriteConflictError } from '../src/index.ts';
+import {
+  type CancelFromUniwareRequest,
+  cancelFromUniware,
+  MAX_REMEMBERED_APPLIED,
+  MAX_REMEMBERED_REFUSALS,
+  WriteConflictError,
+} from '../src/index.ts';
 import {
   FakeCrypto,
   InMemoryIdempotencyKeys,
@@ -66,6 +72,46 @@ describe('the history is part of the ledger write', () => {
     await cancel(aRequest(2, { requestId: 'req-2' }));
     expect(records.records.map((record) => record.requestId)).toEqual(['req-1', 'req-2']);
     expect(ledger.entries.get('SO-1')?.pendingRecords).toEqual([]);
+  });
+});
+
+describe('what an order remembers is bounded', () => {
+  it('refuses to apply more requests within their window than it can remember, without forgetting any', async () => {
+    const { cancel, ledger, storedItem } = setUp(
+      anOrder({
+        items: [
+          {
+            orderItemId: 'item-1',
+            productId: 'p-1',
+            variantId: 'v-1',
+            quantity: 1000,
+            cancelledQuantity: 0,
+            status: 'CREATED',
+          },
+        ],
+      }),
+    );
+    for (let n = 0; n < MAX_REMEMBERED_APPLIED; n += 1) {
+      await cancel(aRequest(1, { idempotencyKey: `key-${n}` }));
+    }
+    expect(await cancel(aRequest(1, { idempotencyKey: 'one-too-many' }))).toEqual({ kind: 'order-busy' });
+    expect(storedItem()?.cancelledQuantity).toBe(MAX_REMEMBERED_APPLIED);
+    // A retry of the first is still answered from it, and a refusal is still answered.
+    expect(await cancel(aRequest(1, { idempotencyKey: 'key-0' }))).toMatchObject({ replayed: true });
+    expect(await cancel(aRequest(5000, { idempotencyKey: 'too-much' }))).toMatchObject({
+      kind: 'answered',
+      result: { status: 'FAILED' },
+    });
+    expect(ledger.entries.get('SO-1')?.rememberedRequests.length).toBe(MAX_REMEMBERED_APPLIED + 1);
+  });
+
+  it('keeps only the latest refusals', async () => {
+    const { cancel, ledger } = setUp();
+    for (let n = 0; n < MAX_REMEMBERED_REFUSALS + 10; n += 1) {
+      await cancel(aRequest(5000, { idempotencyKey: `refused-${n}` }));
+    }
+    const remembered = ledger.entries.get('SO-1')?.rememberedRequests ?? [];
+    expect(remembered.filter((request) => request.status === 'FAILED')).toHaveLength(MAX_REMEMBERED_REFUSALS);
   });
 });
 

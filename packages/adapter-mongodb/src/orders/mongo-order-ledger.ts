@@ -2,7 +2,13 @@
  * The `OrderLedger` port over the `orders` collection. Every write is one conditional update of one
  * document, so the order, the remembered request and the outbox entry change together or not at all.
  */
-import type { LedgerEntry, LedgerWrite, OrderLedger, ReadOptions } from '@cancel-sync/application';
+import {
+  type LedgerEntry,
+  type LedgerWrite,
+  MAX_REMEMBERED_REFUSALS,
+  type OrderLedger,
+  type ReadOptions,
+} from '@cancel-sync/application';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
@@ -53,19 +59,34 @@ export class MongoOrderLedger implements OrderLedger {
     const expired = { expiresAt: { $lt: change.now } };
     const update: UpdateFilter<OrderDocument> = { $set: orderFieldsToDocument(change.order) };
     if (change.remember === undefined) {
-      update.$pull = { rememberedRequests: expired };
+      update.$pull = { rememberedRequests: expired, rememberedRefusals: expired };
     } else {
       // MongoDB refuses `$push` and `$pull` on one field in one update (mongo-java-server too), and a
       // pipeline update that could filter and append at once is not implemented by mongo-java-server.
       // So expired requests are dropped just before: readers check expiry themselves, and this
       // housekeeping changes nothing a reader could see as current, whatever happens to the write.
       await this.#orders.updateOne(
-        { _id: orderId, 'rememberedRequests.expiresAt': { $lt: change.now } },
-        { $pull: { rememberedRequests: expired } },
+        {
+          _id: orderId,
+          $or: [
+            { 'rememberedRequests.expiresAt': { $lt: change.now } },
+            { 'rememberedRefusals.expiresAt': { $lt: change.now } },
+          ],
+        },
+        { $pull: { rememberedRequests: expired, rememberedRefusals: expired } },
       );
     }
+    const remembered = change.remember === undefined ? undefined : rememberedToDocument(change.remember);
+    // A refusal changed nothing, so forgetting the oldest is safe: judged again, it changes nothing
+    // it would not have the first time. Requests that applied something are never dropped here.
+    const rememberPush =
+      remembered === undefined
+        ? {}
+        : remembered.status === 'FAILED'
+          ? { rememberedRefusals: { $each: [remembered], $slice: -MAX_REMEMBERED_REFUSALS } }
+          : { rememberedRequests: remembered };
     const pushes: UpdateFilter<OrderDocument>['$push'] = {
-      ...(change.remember === undefined ? {} : { rememberedRequests: rememberedToDocument(change.remember) }),
+      ...rememberPush,
       ...(change.announce === undefined ? {} : { outbox: eventToDocument(change.announce) }),
       ...(change.record === undefined ? {} : { pendingRecords: recordToDocument(change.record) }),
     };

@@ -40,7 +40,11 @@ export interface RememberedRequestDocument {
   idempotencyKey?: string;
   receivedAt: Date;
   expiresAt: Date;
-  result: { status: CancellationStatus; failedItems: FailedItemDocument[] };
+  /** Absent on requests remembered with their whole `result`. */
+  status?: CancellationStatus;
+  recordId?: string;
+  /** Only on requests remembered before answers were read from the history. */
+  result?: { status: CancellationStatus; failedItems: FailedItemDocument[] };
 }
 
 export interface CancelledUnitsDocument {
@@ -84,7 +88,10 @@ export interface OrderFields {
 export interface OrderDocument extends OrderFields {
   /** The order id (Uniware's `saleOrderCode`). */
   _id: string;
+  /** Remembered requests that applied something (and legacy ones of any kind). */
   rememberedRequests: RememberedRequestDocument[];
+  /** Remembered requests that applied nothing: only the latest `MAX_REMEMBERED_REFUSALS` (absent: none). */
+  rememberedRefusals?: RememberedRequestDocument[];
   /** Announcements written with the order change and not yet published, in write order. */
   outbox: OutboxEventDocument[];
   /**
@@ -134,7 +141,9 @@ export const rememberedToDocument = (request: RememberedRequest): RememberedRequ
   ...optional('idempotencyKey', request.idempotencyKey),
   receivedAt: request.receivedAt,
   expiresAt: request.expiresAt,
-  result: resultToDocument(request.result),
+  status: request.status,
+  ...optional('recordId', request.recordId),
+  ...(request.result === undefined ? {} : { result: resultToDocument(request.result) }),
 });
 
 const unitsToDocument = (units: CancelledUnits): CancelledUnitsDocument => ({
@@ -169,7 +178,8 @@ export const toDocument = (
 ): OrderDocument => ({
   _id: order.orderId,
   ...orderFieldsToDocument(order),
-  rememberedRequests: remembered.map(rememberedToDocument),
+  rememberedRequests: remembered.filter((request) => request.status !== 'FAILED').map(rememberedToDocument),
+  rememberedRefusals: remembered.filter((request) => request.status === 'FAILED').map(rememberedToDocument),
   outbox: outbox.map(eventToDocument),
   pendingRecords: [...pendingRecords],
 });
@@ -189,14 +199,20 @@ const rememberedFromDocument = (request: RememberedRequestDocument): RememberedR
   ...optional('idempotencyKey', request.idempotencyKey),
   receivedAt: request.receivedAt,
   expiresAt: request.expiresAt,
-  result: {
-    status: request.result.status,
-    failedItems: request.result.failedItems.map((item) => ({
-      orderItemId: item.orderItemId,
-      code: item.code,
-      errorMessage: item.errorMessage,
-    })),
-  },
+  status: request.status ?? request.result?.status ?? 'FAILED',
+  ...optional('recordId', request.recordId),
+  ...(request.result === undefined
+    ? {}
+    : {
+        result: {
+          status: request.result.status,
+          failedItems: request.result.failedItems.map((item) => ({
+            orderItemId: item.orderItemId,
+            code: item.code,
+            errorMessage: item.errorMessage,
+          })),
+        },
+      }),
 });
 
 const unitsFromDocument = (units: CancelledUnitsDocument): CancelledUnits => ({
@@ -242,6 +258,8 @@ export const fromDocument = (document: Omit<OrderDocument, 'outbox'>): LedgerEnt
       ? {}
       : { reflectedCancellationIds: [...(document.reflectedCancellationIds ?? [])] }),
   },
-  rememberedRequests: document.rememberedRequests.map(rememberedFromDocument),
+  rememberedRequests: [...document.rememberedRequests, ...(document.rememberedRefusals ?? [])].map(
+    rememberedFromDocument,
+  ),
   pendingRecords: (document.pendingRecords ?? []).map(recordFromDocument),
 });

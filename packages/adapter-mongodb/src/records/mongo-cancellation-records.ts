@@ -24,6 +24,11 @@ export class MongoCancellationRecords implements CancellationRecords {
     }
   }
 
+  async find(recordId: string): Promise<CancellationRecord | undefined> {
+    const document = await this.#records.findOne({ _id: recordId });
+    return document === null ? undefined : fromDocument(document);
+  }
+
   async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
     const [copied, order] = await Promise.all([
       this.#records.find({ sellerId, orderId }).sort({ receivedAt: 1, _id: 1 }).toArray(),

@@ -48,10 +48,8 @@ export const aRememberedRequest = (overrides: Partial<RememberedRequest> = {}): 
   idempotencyKey: 'key-1',
   receivedAt: T0,
   expiresAt: at(60_000),
-  result: {
-    status: 'PARTIAL_SUCCESS',
-    failedItems: [{ orderItemId: 'item-2', code: 'ITEM_NOT_CANCELLABLE', errorMessage: 'already cancelled' }],
-  },
+  status: 'PARTIAL_SUCCESS',
+  recordId: uniqueId('rec'),
   ...overrides,
 });
 

@@ -14,7 +14,12 @@ import type { CancellationRecord, CancellationRecords } from '../ports/cancellat
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Crypto } from '../ports/crypto.ts';
 import type { IdempotencyKeys } from '../ports/idempotency-keys.ts';
-import type { LedgerEntry, OrderLedger, RememberedRequest } from '../ports/order-ledger.ts';
+import {
+  type LedgerEntry,
+  MAX_REMEMBERED_APPLIED,
+  type OrderLedger,
+  type RememberedRequest,
+} from '../ports/order-ledger.ts';
 import { canonicalRequest } from './canonical-request.ts';
 
 export interface CancelFromUniwareRequest {
@@ -70,14 +75,25 @@ export interface CancelFromUniwareDeps {
   readonly onHistoryCopyFailed?: ((error: unknown) => void) | undefined;
 }
 
-interface Decided {
-  readonly requestId: string;
-  readonly result: CancellationResult;
-  readonly replayOf?: string | undefined;
-  readonly record: CancellationRecord;
-  /** The record went with a ledger write (else it is appended to the history on its own). */
-  readonly written: boolean;
-}
+type Decided =
+  | {
+      readonly kind: 'new';
+      readonly requestId: string;
+      readonly result: CancellationResult;
+      readonly record: CancellationRecord;
+      /** The record went with a ledger write (else it is appended to the history on its own). */
+      readonly written: boolean;
+    }
+  | {
+      readonly kind: 'replay';
+      readonly requestId: string;
+      readonly receivedAt: Date;
+      readonly earlier: RememberedRequest;
+      /** The earlier request's record when it is still on the order, not yet in the history. */
+      readonly pendingRecord: CancellationRecord | undefined;
+    }
+  /** Applying it would remember more applied requests than the order may hold. */
+  | { readonly kind: 'full' };
 
 export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
   const { records, idempotencyKeys, crypto, clock, ids, settings } = deps;
@@ -91,19 +107,10 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
     entry: LedgerEntry | undefined,
   ): LedgerStep<Decided> => {
     const now = clock.now();
-    const record = (result: CancellationResult, outcomes: readonly LineOutcome[], replayOf?: string) =>
-      recordOf(request, { recordId: ids.newId(), requestId, receivedAt: now, result, outcomes, replayOf });
     const earlier = entry === undefined ? undefined : findEarlier(entry, request, fingerprint, now);
     if (earlier !== undefined) {
-      return {
-        answer: {
-          requestId,
-          result: earlier.result,
-          replayOf: earlier.requestId,
-          record: record(earlier.result, [], earlier.requestId),
-          written: false,
-        },
-      };
+      const pendingRecord = entry?.pendingRecords.find((record) => record.recordId === earlier.recordId);
+      return { answer: { kind: 'replay', requestId, receivedAt: now, earlier, pendingRecord } };
     }
     const decision = decideCancellation(entry?.order, {
       ...request,
@@ -113,9 +120,22 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       at: now,
     });
     const result = summarize(decision.outcomes);
-    const answer: Decided = { requestId, result, record: record(result, decision.outcomes), written: false };
+    const record = recordOf(request, {
+      recordId: ids.newId(),
+      requestId,
+      receivedAt: now,
+      result,
+      outcomes: decision.outcomes,
+    });
+    const answer = { kind: 'new', requestId, result, record, written: false } as const;
     // Another seller's order is left untouched: to this seller it does not exist.
     if (entry === undefined || entry.order.sellerId !== request.sellerId) return { answer };
+    const appliedWithinWindow = entry.rememberedRequests.filter(
+      (remembered) => remembered.status !== 'FAILED' && remembered.expiresAt > now,
+    ).length;
+    if (decision.order !== undefined && appliedWithinWindow >= MAX_REMEMBERED_APPLIED) {
+      return { answer: { kind: 'full' } };
+    }
     const ttl =
       request.idempotencyKey === undefined ? settings.duplicateWindowMs : settings.idempotencyKeyTtlMs;
     const remember: RememberedRequest = {
@@ -124,7 +144,8 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       idempotencyKey: request.idempotencyKey,
       receivedAt: now,
       expiresAt: new Date(now.getTime() + ttl),
-      result: answer.result,
+      status: result.status,
+      recordId: record.recordId,
     };
     return {
       answer: { ...answer, written: true },
@@ -134,10 +155,25 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
         order: decision.order ?? { ...entry.order, revision: entry.order.revision + 1 },
         remember,
         announce: decision.event,
-        record: answer.record,
+        record,
         now,
       },
     };
+  };
+
+  /** A retry gets the first answer back whole, from its history record. */
+  const earlierResult = async (
+    earlier: RememberedRequest,
+    pending: CancellationRecord | undefined,
+  ): Promise<CancellationResult> => {
+    const record =
+      pending ?? (earlier.recordId === undefined ? undefined : await records.find(earlier.recordId));
+    if (record === undefined) {
+      throw new Error(
+        `the record of request ${earlier.requestId} is neither on its order nor in the history`,
+      );
+    }
+    return resultOf(record);
   };
 
   return async (request: CancelFromUniwareRequest): Promise<CancelFromUniwareAnswer> => {
@@ -178,16 +214,50 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       }
     }
     const decided = update.answer;
-    // Nothing was written: the record of a replay or of a refusal of an unknown order stands alone.
-    if (!decided.written) await records.append(decided.record).catch(onCopyFailed);
-    return {
-      kind: 'answered',
-      requestId: decided.replayOf ?? decided.requestId,
-      result: decided.result,
-      replayed: decided.replayOf !== undefined,
-    };
+    switch (decided.kind) {
+      case 'full':
+        return { kind: 'order-busy' };
+      case 'new':
+        // Nothing was written: the record of a refusal of an unknown order stands alone.
+        if (!decided.written) await records.append(decided.record).catch(onCopyFailed);
+        return { kind: 'answered', requestId: decided.requestId, result: decided.result, replayed: false };
+      case 'replay': {
+        const { earlier } = decided;
+        const result = earlier.result ?? (await earlierResult(earlier, decided.pendingRecord));
+        const record = recordOf(request, {
+          recordId: ids.newId(),
+          requestId: decided.requestId,
+          receivedAt: decided.receivedAt,
+          result,
+          outcomes: [],
+          replayOf: earlier.requestId,
+        });
+        await records.append(record).catch(onCopyFailed);
+        return { kind: 'answered', requestId: earlier.requestId, result, replayed: true };
+      }
+      default: {
+        const exhaustive: never = decided;
+        return exhaustive;
+      }
+    }
   };
 };
+
+/** The answer a record was given: its refused lines, as `summarize` listed them. */
+const resultOf = (record: CancellationRecord): CancellationResult => ({
+  status: record.status,
+  failedItems: record.lines.flatMap(({ line, outcome, message }) =>
+    outcome === 'APPLIED'
+      ? []
+      : [
+          {
+            orderItemId: line.orderItemId ?? `${line.productId}/${line.variantId}`,
+            code: outcome,
+            errorMessage: message ?? '',
+          },
+        ],
+  ),
+});
 
 /** A retry of an earlier request: the same key, or without a key the same body within the window. */
 const findEarlier = (

@@ -24,6 +24,8 @@ export interface CancellationRecord {
 export interface CancellationRecords {
   /** Idempotent on `recordId`. */
   append(record: CancellationRecord): Promise<void>;
+  /** The record with this id, if it has been copied to the history. */
+  find(recordId: string): Promise<CancellationRecord | undefined>;
   /**
    * Oldest first. Includes the records still held by the order's own document (written with the
    * ledger change and not yet copied here): the history is derivable from the ledger write.

@@ -1,4 +1,4 @@
-import type { CancellationResult, Order, OrderCancelled } from '@cancel-sync/domain';
+import type { CancellationResult, CancellationStatus, Order, OrderCancelled } from '@cancel-sync/domain';
 import type { CancellationRecord } from './cancellation-records.ts';
 
 /** A cancellation request remembered on its order, so that a retry of it is answered, not re-applied. */
@@ -10,7 +10,12 @@ export interface RememberedRequest {
   readonly receivedAt: Date;
   /** After this it is forgotten. */
   readonly expiresAt: Date;
-  readonly result: CancellationResult;
+  /** `FAILED` requests applied nothing: the ledger keeps only the latest of them (see `OrderLedger`). */
+  readonly status: CancellationStatus;
+  /** The history record holding the whole answer, given back to a retry. */
+  readonly recordId?: string | undefined;
+  /** The whole answer; only on requests remembered before answers were read from the history. */
+  readonly result?: CancellationResult | undefined;
 }
 
 export interface LedgerEntry {
@@ -34,6 +39,11 @@ export interface LedgerWrite {
   readonly now: Date;
 }
 
+/** Refusals remembered per order, at most: the oldest are forgotten first. */
+export const MAX_REMEMBERED_REFUSALS = 200;
+/** Requests that applied something and are still within their window, per order, at most. */
+export const MAX_REMEMBERED_APPLIED = 500;
+
 export interface ReadOptions {
   readonly signal?: AbortSignal | undefined;
 }
@@ -41,6 +51,11 @@ export interface ReadOptions {
 /**
  * The order ledger. A write is one atomic, conditional update of one order document: the order, the
  * remembered request and the outbox entry change together or not at all.
+ *
+ * What an order holds is bounded: of the remembered requests that applied nothing (`FAILED`) only
+ * the latest `MAX_REMEMBERED_REFUSALS` are kept (forgetting one is safe: judged again it changes
+ * nothing it would not have changed the first time); the use case refuses to apply more than
+ * `MAX_REMEMBERED_APPLIED` requests within their window rather than forget one of them.
  */
 export interface OrderLedger {
   /** `signal` aborts the read (a read changes nothing, so it is safe to give up). */

@@ -25,10 +25,12 @@ import type {
   OrderLedger,
   Outbox,
   ReadOptions,
+  RememberedRequest,
   Seller,
   SellerRegistry,
   UniwareClient,
 } from '../index.ts';
+import { MAX_REMEMBERED_REFUSALS } from '../ports/order-ledger.ts';
 
 export class ManualClock implements Clock {
   #now: number;
@@ -68,6 +70,13 @@ export class FakeCrypto implements Crypto {
     return passwordHash === `hashed(${password})`;
   }
 }
+
+/** Only the latest `MAX_REMEMBERED_REFUSALS` refusals are kept, as the MongoDB ledger does. */
+const boundRefusals = (remembered: readonly RememberedRequest[]): RememberedRequest[] => {
+  const refusals = remembered.filter((request) => request.status === 'FAILED');
+  const forgotten = new Set(refusals.slice(0, Math.max(0, refusals.length - MAX_REMEMBERED_REFUSALS)));
+  return remembered.filter((request) => !forgotten.has(request));
+};
 
 export class InMemoryLedger implements OrderLedger, Outbox {
   readonly entries = new Map<
@@ -120,10 +129,10 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     this.writes.push(change);
     this.entries.set(change.order.orderId, {
       order: change.order,
-      rememberedRequests: [
+      rememberedRequests: boundRefusals([
         ...(current?.rememberedRequests ?? []).filter((remembered) => remembered.expiresAt >= change.now),
         ...(change.remember === undefined ? [] : [change.remember]),
-      ],
+      ]),
       outbox: [...(current?.outbox ?? []), ...(change.announce === undefined ? [] : [change.announce])],
       pendingRecords: [
         ...(current?.pendingRecords ?? []),
@@ -156,6 +165,9 @@ export class InMemoryRecords implements CancellationRecords {
   readonly records: CancellationRecord[] = [];
   async append(record: CancellationRecord): Promise<void> {
     if (!this.records.some((known) => known.recordId === record.recordId)) this.records.push(record);
+  }
+  async find(recordId: string): Promise<CancellationRecord | undefined> {
+    return this.records.find((record) => record.recordId === recordId);
   }
   async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
     return this.records.filter((record) => record.sellerId === sellerId && record.orderId === orderId);
