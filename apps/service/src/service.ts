@@ -253,8 +253,10 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
           tokenTtlMs: env.AUTH_TOKEN_TTL_SECONDS * 1000,
           throttle: new LoginThrottle({
             maxFailures: env.AUTH_MAX_FAILED_ATTEMPTS,
+            maxFailuresPerAddress: env.AUTH_MAX_FAILED_ATTEMPTS_PER_ADDRESS,
             windowMs: env.AUTH_FAILED_ATTEMPTS_WINDOW_SECONDS * 1000,
           }),
+          maxConcurrentChecks: env.AUTH_MAX_CONCURRENT_CHECKS,
         }),
         authenticate: authenticate({ tokens: stores.accessTokens, crypto, clock }),
         cancelFromUniware: async (request) => {
@@ -279,6 +281,9 @@ export const startService = async (config: Config, logger: Logger): Promise<Runn
           return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
         },
         limits: { bodyLimitBytes: env.BODY_LIMIT_BYTES, maxLinesPerRequest: env.MAX_LINES_PER_REQUEST },
+        ...(env.HTTP_TRUST_PROXY === undefined
+          ? {}
+          : { trustProxy: env.HTTP_TRUST_PROXY.split(',').map((proxy) => proxy.trim()) }),
       });
       httpUrl = await http.listen({ host: env.HTTP_HOST, port: env.HTTP_PORT });
       const server = http;
