@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   timeout: 'TIMEOUT',
   orderBusy: 'ORDER_BUSY',
   busy: 'BUSY',
+  storeUnavailable: 'STORE_UNAVAILABLE',
   internal: 'INTERNAL_ERROR',
   /** Any other 4xx Fastify may raise. */
   refused: 'REQUEST_REFUSED',
@@ -75,7 +76,13 @@ const IdempotencyKeyReused = failure(
   'This Idempotency-Key was used before with a different request',
 );
 const Unavailable = failure(
-  [ERROR_CODES.writeConflict, ERROR_CODES.timeout, ERROR_CODES.orderBusy, ERROR_CODES.busy],
+  [
+    ERROR_CODES.writeConflict,
+    ERROR_CODES.timeout,
+    ERROR_CODES.orderBusy,
+    ERROR_CODES.busy,
+    ERROR_CODES.storeUnavailable,
+  ],
   'Try again shortly (see Retry-After); nothing of this request was applied, or a retry is answered as the first',
 );
 const InternalError = failure(

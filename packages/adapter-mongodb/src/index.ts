@@ -14,3 +14,4 @@ export { MongoCancellationRecords } from './records/mongo-cancellation-records.t
 export { MongoAccessTokens } from './sellers/mongo-access-tokens.ts';
 export { MongoSellerRegistry } from './sellers/mongo-seller-registry.ts';
 export { createMongoStores, type MongoStores } from './stores.ts';
+export { isMongoUnavailable } from './unavailable.ts';

@@ -24,3 +24,4 @@ export type * from './ports/order-ledger.ts';
 export { MAX_REMEMBERED_APPLIED, MAX_REMEMBERED_REFUSALS } from './ports/order-ledger.ts';
 export type * from './ports/sellers.ts';
 export type * from './ports/uniware-client.ts';
+export * from './store-unavailable.ts';
