@@ -64,6 +64,14 @@ describe('configuration', () => {
       .split('\n')
       .map((row) => row.split(/(?<!\\)\|/).map((cell) => cell.trim().replace(/^-+$/, '---')));
 
+  it('shows the limits of every variable that has them', () => {
+    const rows = configTable().split('\n');
+    expect(rows[0]).toBe('| variable | default | limits | meaning |');
+    expect(rows.find((row) => row.startsWith('| `HTTP_PORT` |'))).toContain('| 0–65,535 |');
+    expect(rows.find((row) => row.startsWith('| `UC_REQUESTS_PER_SECOND` |'))).toContain('| > 0 |');
+    expect(rows.find((row) => row.startsWith('| `LOG_LEVEL` |'))).toContain('fatal, error, warn');
+  });
+
   it('is documented in the README exactly as the schema says', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const documented = /<!-- config-table:start -->\n([\s\S]*?)\n<!-- config-table:end -->/.exec(readme)?.[1];

@@ -15,7 +15,14 @@ describe('the canonical request', () => {
     );
     // Code-point order: 'B' (U+0042) before 'a' (U+0061), which `localeCompare` puts the other way.
     expect(canonicalRequest(request([line('a'), line('B')]))).toBe(
-      JSON.stringify(['s', 'o', [['B', 'p-1', 'v-1', 1], ['a', 'p-1', 'v-1', 1]]]),
+      JSON.stringify([
+        's',
+        'o',
+        [
+          ['B', 'p-1', 'v-1', 1],
+          ['a', 'p-1', 'v-1', 1],
+        ],
+      ]),
     );
   });
 });
