@@ -112,6 +112,23 @@ export const validationFailure = (part: Part, issues: readonly ValidationIssue[]
     validationContext: part,
   });
 
+export const methodNotAllowedAnswer = (
+  method: string,
+  path: string,
+  allow: string,
+  requestId: string,
+): FailureAnswer => ({
+  statusCode: 405,
+  body: failed(ERROR_CODES.methodNotAllowed, `${method} is not allowed on ${path}; allowed: ${allow}`, {
+    requestId,
+  }),
+});
+
+export const uriTooLongAnswer = (requestId: string): FailureAnswer => ({
+  statusCode: 414,
+  body: failed(ERROR_CODES.uriTooLong, 'a path parameter is longer than 256 characters', { requestId }),
+});
+
 export const notFoundAnswer = (method: string, path: string, requestId: string): FailureAnswer => ({
   statusCode: 404,
   body: failed(ERROR_CODES.notFound, `no route ${method} ${path}`, { requestId }),

@@ -48,6 +48,8 @@ export type ErrorAnswer = Static<typeof ErrorAnswer>;
 export const ERROR_CODES = {
   invalidRequest: 'INVALID_REQUEST',
   notFound: 'NOT_FOUND',
+  methodNotAllowed: 'METHOD_NOT_ALLOWED',
+  uriTooLong: 'URI_TOO_LONG',
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
@@ -218,10 +220,13 @@ export const ReadinessAnswer = (description: string) =>
 // ---------------------------------------------------------------------------------------------
 // Answers per status code, for routes to spread into `response`
 
+const UriTooLong = failure([ERROR_CODES.uriTooLong], 'A path parameter is longer than 256 characters');
+
 export const ERROR_RESPONSES = {
   400: InvalidRequest,
   401: ApiKeyRefused,
   413: PayloadTooLarge,
+  414: UriTooLong,
   415: UnsupportedMediaType,
   422: IdempotencyKeyReused,
   500: InternalError,
