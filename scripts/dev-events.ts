@@ -5,12 +5,28 @@
  * Events are checked against the contracts before they are sent.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { encodeOrderCancelled, encodeOrderLifecycle } from '@cancel-sync/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { readEnvStack } from './env-stack.ts';
 
-const { positionals, values } = parseArgs({
+const usage = `usage:
+  pnpm dev:events order  --order-id ID --seller-id S --item ITEM:PRODUCT:VARIANT:QTY [...] [--revision N]
+  pnpm dev:events cancel --order-id ID --seller-id S --item ITEM:PRODUCT:VARIANT:QTY [...] [--source customer|marketplace] [--reason R]
+  (--topic T overrides the topic)`;
+
+/** `parseArgs`, with a bad option named and the usage shown, never thrown as a stack trace. */
+const parseArguments = <T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> => {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
+    process.stderr.write(`${message.charAt(0).toLowerCase()}${message.slice(1)}\n${usage}\n`);
+    return process.exit(2);
+  }
+};
+
+const { positionals, values } = parseArguments({
   allowPositionals: true,
   options: {
     'order-id': { type: 'string' },
@@ -20,14 +36,17 @@ const { positionals, values } = parseArgs({
     source: { type: 'string', default: 'customer' },
     reason: { type: 'string', default: 'cancelled by the customer' },
     topic: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (values.help === true) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
 const [kind] = positionals;
 const orderId = values['order-id'];
 if ((kind !== 'order' && kind !== 'cancel') || orderId === undefined || values.item.length === 0) {
-  process.stderr.write(
-    'usage: pnpm dev:events order|cancel --order-id ID --item ITEM:PRODUCT:VARIANT:QTY [...]\n',
-  );
+  process.stderr.write(`${usage}\n`);
   process.exit(2);
 }
 const items = values.item.map((spec) => {

@@ -27,6 +27,13 @@ export type Role = (typeof ROLES)[number];
 export const EnvironmentSchema = Type.Object({
   HTTP_HOST: Text('0.0.0.0', 'Address the HTTP API listens on (0.0.0.0 in a container).'),
   HTTP_PORT: Integer(8080, 0, 65535, 'Port of the HTTP API.'),
+  HTTP_TRUST_PROXY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description:
+        'Comma-separated addresses or CIDRs of proxies whose X-Forwarded-For is trusted (wrong passwords are counted per client address). Unset: none.',
+    }),
+  ),
   SERVICE_ROLES: Text('http,consumer,dispatcher,relay', 'Comma-separated parts this process runs.'),
   SERVICE_INSTANCE_ID: Type.Optional(
     Type.String({ minLength: 1, description: 'Names this instance on job leases.' }),
@@ -145,13 +152,25 @@ export const EnvironmentSchema = Type.Object({
     10,
     1,
     10_000,
-    'Wrong passwords per username within the window before /authToken answers 429.',
+    'Wrong passwords per username from one address within the window before /authToken answers 429 there.',
   ),
   AUTH_FAILED_ATTEMPTS_WINDOW_SECONDS: Integer(
     900,
     1,
     86_400,
     'Window in which wrong passwords are counted (per instance).',
+  ),
+  AUTH_MAX_FAILED_ATTEMPTS_PER_ADDRESS: Integer(
+    100,
+    1,
+    100_000,
+    'Wrong passwords from one address (any usernames) within the window before /authToken answers 429 to it.',
+  ),
+  AUTH_MAX_CONCURRENT_CHECKS: Integer(
+    2,
+    1,
+    64,
+    'Password checks (scrypt, on the libuv thread pool) under way at once; 4 times as many may wait, the rest get 503 BUSY.',
   ),
   DUPLICATE_WINDOW_SECONDS: Integer(600, 0, 86_400, 'An identical /orders/cancel within this is a retry.'),
   IDEMPOTENCY_KEY_TTL_SECONDS: Integer(86_400, 60, 7 * 86_400, 'How long an Idempotency-Key decides.'),
@@ -164,6 +183,12 @@ export const EnvironmentSchema = Type.Object({
   MAX_LINES_PER_REQUEST: Integer(100, 1, 500, 'Lines per /orders/cancel request, at most.'),
   BODY_LIMIT_BYTES: Integer(262_144, 1024, 16 * 1024 * 1024, 'Request body size limit.'),
   LEDGER_MAX_WRITE_ATTEMPTS: Integer(8, 1, 100, 'Conditional write attempts per request.'),
+  ORDER_MAX_QUEUED_REQUESTS: Integer(
+    128,
+    1,
+    10_000,
+    '/orders/cancel requests for one order running or waiting in one instance; beyond it 503 ORDER_BUSY.',
+  ),
 
   OUTBOX_BATCH_SIZE: Integer(100, 1, 10_000, 'Announcements published per round.'),
   OUTBOX_POLL_INTERVAL_MS: Integer(200, 10, 60_000, 'How often to look at the outbox when idle.'),

@@ -102,6 +102,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** The ledger port, counting the conditional writes that lost to another writer. */
 export const countingConflicts = (ledger: OrderLedger, metrics: Metrics): OrderLedger => ({
   find: (...args) => ledger.find(...args),
+  forgetRecords: (...args) => ledger.forgetRecords(...args),
   write: async (...args) => {
     const written = await ledger.write(...args);
     if (written === 'conflict') metrics.writeConflicts.inc();

@@ -6,7 +6,7 @@
  * MONGODB_URI and MONGODB_DATABASE come from the environment, else from `.env.stack`.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { createNodeCrypto } from '@cancel-sync/adapter-crypto';
 import { connectMongo, createMongoStores } from '@cancel-sync/adapter-mongodb';
 import { changeSellerPassword, registerSeller } from '@cancel-sync/application';
@@ -14,6 +14,17 @@ import { changeSellerPassword, registerSeller } from '@cancel-sync/application';
 const usage = `usage:
   pnpm sellers register --seller-id ID --username NAME --merchant-id UNIWARE_USERNAME < password
   pnpm sellers set-password --seller-id ID < password`;
+
+/** `parseArgs`, with a bad option named and the usage shown, never thrown as a stack trace. */
+const parseArguments = <T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> => {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('. ')[0] ?? error.message) : String(error);
+    process.stderr.write(`${message.charAt(0).toLowerCase()}${message.slice(1)}\n${usage}\n`);
+    return process.exit(2);
+  }
+};
 
 const fail = (message: string): never => {
   process.stderr.write(`${message}\n`);
@@ -42,14 +53,19 @@ const readPassword = async (): Promise<string> => {
 };
 
 const main = async () => {
-  const { positionals, values } = parseArgs({
+  const { positionals, values } = parseArguments({
     allowPositionals: true,
     options: {
       'seller-id': { type: 'string' },
       username: { type: 'string' },
       'merchant-id': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help === true) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const [command] = positionals;
   const sellerId = values['seller-id'] ?? fail(`--seller-id is required\n${usage}`);
   const uri =

@@ -92,7 +92,7 @@ describe('/authToken', () => {
 });
 
 describe('/authToken under password guessing', () => {
-  it('answers 429 with Retry-After after 10 wrong passwords for a username, even to the right one', async () => {
+  it('answers 429 with Retry-After after 10 wrong passwords for a username from one address, even to the right one from it', async () => {
     await world.registerSeller('seller-3', 'seller-3-password-123');
     const attempt = (password: string) =>
       fetch(`${api}/authToken`, {

@@ -1,6 +1,7 @@
 /** Builds the Fastify server: limits, timeouts, request ids, logging and validation settings. */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { onFrameworkError } from './error-handling.ts';
 import { httpApi } from './http-api.ts';
 import { httpLoggerOptions, withoutSecrets } from './logging.ts';
 import { type HttpApiOptions, resolveSettings } from './options.ts';
@@ -25,6 +26,7 @@ export const buildHttpApi = async (options: HttpApiOptions): Promise<FastifyInst
     genReqId: requestIdOf,
     trustProxy: options.trustProxy ?? false,
     routerOptions: { maxParamLength: 256 },
+    frameworkErrors: onFrameworkError,
     ajv: {
       customOptions: {
         // A number where a string belongs (or `{"$gt": ""}`) is refused, never coerced.

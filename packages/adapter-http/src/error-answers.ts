@@ -2,6 +2,7 @@
  * Errors turned into answers. A 4xx tells the caller what was wrong with its request; a 5xx tells it
  * nothing but the request id, because its message may come from a driver or a bug.
  */
+import { StoreUnavailableError } from '@cancel-sync/application';
 import { ERROR_CODES, type ErrorAnswer, type FieldError } from './schemas.ts';
 
 export interface FailureAnswer {
@@ -78,6 +79,15 @@ export const answerForError = (error: unknown, requestId: string): FailureAnswer
     };
   }
 
+  if (error instanceof StoreUnavailableError) {
+    return {
+      statusCode: 503,
+      body: failed(ERROR_CODES.storeUnavailable, 'the service cannot reach its database; try again', {
+        requestId,
+      }),
+      retryAfter: 5,
+    };
+  }
   const statusCode = statusOf(error);
   const code = codeOf(error);
   if (code === 'FST_ERR_HANDLER_TIMEOUT') {
@@ -101,6 +111,23 @@ export const validationFailure = (part: Part, issues: readonly ValidationIssue[]
     validation: issues,
     validationContext: part,
   });
+
+export const methodNotAllowedAnswer = (
+  method: string,
+  path: string,
+  allow: string,
+  requestId: string,
+): FailureAnswer => ({
+  statusCode: 405,
+  body: failed(ERROR_CODES.methodNotAllowed, `${method} is not allowed on ${path}; allowed: ${allow}`, {
+    requestId,
+  }),
+});
+
+export const uriTooLongAnswer = (requestId: string): FailureAnswer => ({
+  statusCode: 414,
+  body: failed(ERROR_CODES.uriTooLong, 'a path parameter is longer than 256 characters', { requestId }),
+});
 
 export const notFoundAnswer = (method: string, path: string, requestId: string): FailureAnswer => ({
   statusCode: 404,

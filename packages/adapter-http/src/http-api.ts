@@ -37,6 +37,8 @@ export const httpApi: FastifyPluginAsyncTypebox<HttpApiPluginOptions> = async (
     await secured.register(cancelOrderRoutes, {
       cancelFromUniware: useCases.cancelFromUniware,
       maxLinesPerRequest: settings.maxLinesPerRequest,
+      handlerMs: settings.timeouts.handlerMs,
+      writeGraceMs: settings.timeouts.writeGraceMs,
     });
     await secured.register(cancellationHistoryRoutes, { cancellationHistory: useCases.cancellationHistory });
   });

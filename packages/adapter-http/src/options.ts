@@ -41,8 +41,18 @@ export interface HttpTimeouts {
   readonly connectionMs?: number;
   /** Idle time of a kept-alive connection between requests; keep above the load balancer's. Default 72 s. */
   readonly keepAliveMs?: number;
-  /** Time from routing to answer; beyond it the answer is 503 and `request.signal` aborts. Default 10 s. */
+  /**
+   * Time from routing to answer; beyond it the answer is 503 and `request.signal` aborts. Default 10 s.
+   * `POST /orders/cancel` instead gives up at this deadline only before its write is sent (503,
+   * nothing written) and waits for a write already sent.
+   */
   readonly handlerMs?: number;
+  /**
+   * How much longer than `handlerMs` `POST /orders/cancel` may take to see a sent write through
+   * before the last-resort timeout answers 503 anyway (a retry is then answered as the first request
+   * if the write landed). Default 10 s.
+   */
+  readonly writeGraceMs?: number;
 }
 
 /** Fastify's logger options: its own and pino's. */
@@ -105,6 +115,7 @@ export const resolveSettings = (options: HttpApiOptions): HttpSettings => ({
     connectionMs: positive('timeouts.connectionMs', options.timeouts?.connectionMs ?? 120_000),
     keepAliveMs: positive('timeouts.keepAliveMs', options.timeouts?.keepAliveMs ?? 72_000),
     handlerMs: positive('timeouts.handlerMs', options.timeouts?.handlerMs ?? 10_000),
+    writeGraceMs: positive('timeouts.writeGraceMs', options.timeouts?.writeGraceMs ?? 10_000),
   },
   apiVersion: options.apiVersion ?? '0.1.0',
 });

@@ -48,11 +48,16 @@ export type ErrorAnswer = Static<typeof ErrorAnswer>;
 export const ERROR_CODES = {
   invalidRequest: 'INVALID_REQUEST',
   notFound: 'NOT_FOUND',
+  methodNotAllowed: 'METHOD_NOT_ALLOWED',
+  uriTooLong: 'URI_TOO_LONG',
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   idempotencyKeyReused: 'IDEMPOTENCY_KEY_REUSED',
   writeConflict: 'WRITE_CONFLICT',
   timeout: 'TIMEOUT',
+  orderBusy: 'ORDER_BUSY',
+  busy: 'BUSY',
+  storeUnavailable: 'STORE_UNAVAILABLE',
   internal: 'INTERNAL_ERROR',
   /** Any other 4xx Fastify may raise. */
   refused: 'REQUEST_REFUSED',
@@ -73,7 +78,13 @@ const IdempotencyKeyReused = failure(
   'This Idempotency-Key was used before with a different request',
 );
 const Unavailable = failure(
-  [ERROR_CODES.writeConflict, ERROR_CODES.timeout],
+  [
+    ERROR_CODES.writeConflict,
+    ERROR_CODES.timeout,
+    ERROR_CODES.orderBusy,
+    ERROR_CODES.busy,
+    ERROR_CODES.storeUnavailable,
+  ],
   'Try again shortly (see Retry-After); nothing of this request was applied, or a retry is answered as the first',
 );
 const InternalError = failure(
@@ -209,10 +220,13 @@ export const ReadinessAnswer = (description: string) =>
 // ---------------------------------------------------------------------------------------------
 // Answers per status code, for routes to spread into `response`
 
+const UriTooLong = failure([ERROR_CODES.uriTooLong], 'A path parameter is longer than 256 characters');
+
 export const ERROR_RESPONSES = {
   400: InvalidRequest,
   401: ApiKeyRefused,
   413: PayloadTooLarge,
+  414: UriTooLong,
   415: UnsupportedMediaType,
   422: IdempotencyKeyReused,
   500: InternalError,

@@ -18,14 +18,14 @@ describe('GET /orders/:orderId/cancellations', () => {
   it('lists the requests made for the order, oldest first, with each line’s outcome', async () => {
     const { app, token } = await given();
     const body = aCancelBody(anOrder(), [aLineFor(item, 1), { ...aLineFor(item), orderItemId: 'nope' }]);
-    await postCancel(app, token, body);
+    const answered = await postCancel(app, token, body);
     await postCancel(app, token, body); // a retry: answered from the first
 
     const response = await history(app, token, 'SO-1');
 
     expect(response.statusCode).toBe(200);
     const first = {
-      requestId: '00000000-0000-4000-8000-000000000001',
+      requestId: answered.headers['x-request-id'],
       source: 'unicommerce',
       receivedAt: '2026-11-22T10:00:00.000Z',
       status: 'PARTIAL_SUCCESS',
@@ -55,6 +55,21 @@ describe('GET /orders/:orderId/cancellations', () => {
         },
       ],
     });
+  });
+
+  it('names each request by the X-Request-Id of its answer, given or generated', async () => {
+    const { app, token } = await given();
+    const body = aCancelBody(anOrder(), [aLineFor(item, 1)]);
+    const given_ = await postCancel(app, token, body, { 'x-request-id': 'uniware-req-7' });
+    const generated = await postCancel(app, token, body); // a retry: answered from the first
+
+    const response = await history(app, token, 'SO-1');
+
+    expect(given_.headers['x-request-id']).toBe('uniware-req-7');
+    expect(response.json().cancellations).toEqual([
+      expect.objectContaining({ requestId: 'uniware-req-7' }),
+      expect.objectContaining({ requestId: generated.headers['x-request-id'], replayOf: 'uniware-req-7' }),
+    ]);
   });
 
   it('is empty for an unknown order', async () => {

@@ -53,6 +53,7 @@ export class World {
           idempotencyKeyTtlMs: 24 * 60 * 60 * 1000,
           maxWriteAttempts: 3,
           reason: 'cancelled by the seller in Uniware',
+          maxQueuedPerOrder: 100,
         },
       }),
       cancellationHistory: (sellerId, orderId) => this.records.forOrder(sellerId, orderId),

@@ -87,7 +87,10 @@ describe('failures of the service', () => {
 
   it('answers 503 TIMEOUT when the use case outlives the handler timeout', async () => {
     const never: CancelFromUniware = () => new Promise(() => undefined);
-    const { app, token } = await given({ cancelFromUniware: never, timeouts: { handlerMs: 50 } });
+    const { app, token } = await given({
+      cancelFromUniware: never,
+      timeouts: { handlerMs: 50, writeGraceMs: 50 },
+    });
 
     const response = await postCancel(app, token, body);
 

@@ -61,6 +61,7 @@ describe('the OpenAPI document at /openapi.json', () => {
       '200',
       '400',
       '401',
+      '414',
       '500',
       '503',
     ]);

@@ -80,13 +80,13 @@ describe('unknown routes', () => {
   it('answer 404 in JSON', async () => {
     const { app } = await buildTestApi();
 
-    const response = await app.inject({ method: 'DELETE', url: '/orders/cancel' });
+    const response = await app.inject({ method: 'DELETE', url: '/orders/nowhere' });
 
     expect(response.statusCode).toBe(404);
     expect(response.json()).toEqual({
       status: 'FAILED',
       code: 'NOT_FOUND',
-      message: 'no route DELETE /orders/cancel',
+      message: 'no route DELETE /orders/nowhere',
       requestId: response.headers['x-request-id'],
     });
   });

@@ -55,6 +55,10 @@ const levelName = (level: logLevel): KafkaLogLevel => {
  */
 const levelOf = (level: logLevel, namespace: string, message: string): KafkaLogLevel => {
   const name = levelName(level);
+  // Known and accepted on every producer (see `producer.ts`): not worth a warning on every start.
+  if (namespace === 'Producer' && message.startsWith('Limiting retries for the idempotent producer')) {
+    return 'debug';
+  }
   return name === 'error' && namespace === 'Connection' && message.startsWith('Response ') ? 'warn' : name;
 };
 

@@ -52,6 +52,7 @@ export const toOrderSnapshot = ({ order }: OrderLifecycleV1): OrderSnapshot => (
     ...(line.cancelledQuantity === undefined ? {} : { cancelledQuantity: line.cancelledQuantity }),
     status: line.status,
   })),
+  ...(order.cancellationIds === undefined ? {} : { cancellationIds: order.cancellationIds }),
 });
 
 export const toDeliveryDeadLetterV1 = (job: DeliveryJob, letter: StoredDeadLetter): DeliveryDeadLetterV1 => {

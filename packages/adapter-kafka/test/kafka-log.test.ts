@@ -1,6 +1,6 @@
 import { logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { createKafkaClient, type KafkaLog, type KafkaLogLevel } from '../src/index.ts';
+import { createKafkaClient, createProducer, type KafkaLog, type KafkaLogLevel } from '../src/index.ts';
 import { kafkaLogCreator } from '../src/kafka-log.ts';
 
 type Logged = { level: KafkaLogLevel; message: string; fields: Readonly<Record<string, unknown>> };
@@ -66,5 +66,17 @@ describe('the KafkaJS log creator', () => {
 
   it('refuses an empty broker list', () => {
     expect(() => createKafkaClient({ clientId: 'x', brokers: [] })).toThrow('no Kafka brokers');
+  });
+});
+
+describe('start-up', () => {
+  it('creating the producer prints no warning: the partitioner is chosen, the bounded retries are known', () => {
+    const { entries, log } = recorder();
+    const kafka = createKafkaClient({ clientId: 'test', brokers: ['127.0.0.1:9'], log });
+
+    createProducer(kafka);
+    createProducer(kafka);
+
+    expect(entries.filter((logged) => logged.level === 'warn' || logged.level === 'error')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MongoCancellationRecords } from '../src/records/mongo-cancellation-records.ts';
 import { openTestDatabase, type TestDatabase } from './support/database.ts';
-import { aCancellationRecord, at, uniqueId } from './support/mothers.ts';
+import { aCancellationRecord, anOrder, at, uniqueId } from './support/mothers.ts';
 
 let database: TestDatabase;
 let records: MongoCancellationRecords;
@@ -61,5 +61,29 @@ describe('CancellationRecords over MongoDB', () => {
 
   it('lists nothing for an order without records', async () => {
     expect(await records.forOrder('seller-1', 'SO-none')).toEqual([]);
+  });
+});
+
+describe('records written with the order', () => {
+  it('are in the history from the order write on, once, before and after they are copied', async () => {
+    const order = anOrder({ orderId: uniqueId('SO') });
+    const first = aCancellationRecord({ orderId: order.orderId, receivedAt: at(0) });
+    const second = aCancellationRecord({ orderId: order.orderId, receivedAt: at(1000) });
+    const ledger = database.stores.ledger;
+    await ledger.write({ expectedRevision: undefined, order, record: first, now: at(0) });
+    await ledger.write({
+      expectedRevision: order.revision,
+      order: { ...order, revision: order.revision + 1 },
+      record: second,
+      now: at(1000),
+    });
+
+    expect(await records.forOrder(order.sellerId, order.orderId)).toStrictEqual([first, second]);
+    expect(await records.forOrder('another-seller', order.orderId)).toEqual([]);
+
+    await records.append(first);
+    await ledger.forgetRecords(order.orderId, [first.recordId]);
+    expect(await records.forOrder(order.sellerId, order.orderId)).toStrictEqual([first, second]);
+    expect((await ledger.find(order.orderId))?.pendingRecords).toStrictEqual([second]);
   });
 });

@@ -34,7 +34,7 @@ describe('OrderLedger over MongoDB', () => {
     expect(await ledger.write({ expectedRevision: undefined, order, remember, now: T0 })).toBe('written');
 
     const entry = await ledger.find(order.orderId);
-    expect(entry).toStrictEqual({ order, rememberedRequests: [remember] });
+    expect(entry).toStrictEqual({ order, rememberedRequests: [remember], pendingRecords: [] });
     expect(entry?.rememberedRequests[0]?.receivedAt).toBeInstanceOf(Date);
     expect(entry?.rememberedRequests[0]?.expiresAt.getTime()).toBe(remember.expiresAt.getTime());
   });

@@ -4,6 +4,7 @@
  * other instances and a few attempts are enough.
  */
 import { KeyedMutex } from './keyed-mutex.ts';
+import type { CancellationRecord, CancellationRecords } from './ports/cancellation-records.ts';
 import type { LedgerEntry, LedgerWrite, OrderLedger } from './ports/order-ledger.ts';
 
 export class WriteConflictError extends Error {
@@ -13,27 +14,132 @@ export class WriteConflictError extends Error {
 /** What one attempt decided: write this change, or answer without writing. */
 export type LedgerStep<T> = { readonly write: LedgerWrite; readonly answer: T } | { readonly answer: T };
 
+/**
+ * How a bounded update ended. `deadline-passed` and `busy` both mean nothing was written: the
+ * deadline is checked before every write is sent, never after; a write sent is waited for.
+ */
+export type BoundedUpdate<T> =
+  | { readonly kind: 'done'; readonly answer: T }
+  | { readonly kind: 'deadline-passed' }
+  | { readonly kind: 'busy' };
+
+export interface UpdateBounds {
+  /** Aborts the update if it fires before the write is sent. */
+  readonly signal?: AbortSignal | undefined;
+  /** Most updates of one order running or waiting in this process; beyond it the answer is `busy`. */
+  readonly maxQueued: number;
+}
+
+const DEADLINE_PASSED = { kind: 'deadline-passed' } as const;
+
+/**
+ * Where a written history record is copied. The record is already part of the order's write, so a
+ * copy that fails loses nothing: it is reported, the record stays on the order (the history reads
+ * it there) and the next write of the order copies it again.
+ */
+export interface HistoryCopy {
+  readonly records: CancellationRecords;
+  readonly onCopyFailed: (error: unknown) => void;
+}
+
 export class LedgerWriter {
   readonly #ledger: OrderLedger;
   readonly #maxAttempts: number;
   readonly #mutex = new KeyedMutex();
+  readonly #history: HistoryCopy | undefined;
 
-  constructor(ledger: OrderLedger, maxAttempts: number) {
+  constructor(ledger: OrderLedger, maxAttempts: number, history?: HistoryCopy) {
     this.#ledger = ledger;
     this.#maxAttempts = maxAttempts;
+    this.#history = history;
   }
 
   /** `decide` is called afresh with the stored entry on every attempt. */
   update<T>(orderId: string, decide: (entry: LedgerEntry | undefined) => LedgerStep<T>): Promise<T> {
     return this.#mutex.run(orderId, async () => {
-      for (let attempt = 1; attempt <= this.#maxAttempts; attempt += 1) {
-        const step = decide(await this.#ledger.find(orderId));
-        if (!('write' in step)) return step.answer;
-        if ((await this.#ledger.write(step.write)) === 'written') return step.answer;
-      }
-      throw new WriteConflictError(
-        `order ${orderId} kept changing under ${this.#maxAttempts} write attempts`,
-      );
+      const outcome = await this.#attempts(orderId, decide, undefined);
+      if (outcome.kind !== 'done') throw new Error('an update without a deadline cannot pass it');
+      return outcome.answer;
     });
+  }
+
+  /**
+   * `update` with a deadline and a bounded queue. An update still waiting its turn when the signal
+   * fires is answered `deadline-passed` at once and skipped when its turn comes.
+   */
+  updateWithin<T>(
+    orderId: string,
+    decide: (entry: LedgerEntry | undefined) => LedgerStep<T>,
+    bounds: UpdateBounds,
+  ): Promise<BoundedUpdate<T>> {
+    const { signal } = bounds;
+    if (signal?.aborted === true) return Promise.resolve(DEADLINE_PASSED);
+    if (this.#mutex.queued(orderId) >= bounds.maxQueued) return Promise.resolve({ kind: 'busy' });
+    let started = false;
+    const task = this.#mutex.run(orderId, async (): Promise<BoundedUpdate<T>> => {
+      if (signal?.aborted === true) return DEADLINE_PASSED;
+      started = true;
+      return this.#attempts(orderId, decide, signal);
+    });
+    if (signal === undefined) return task;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (!started) resolve(DEADLINE_PASSED);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      task.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  async #attempts<T>(
+    orderId: string,
+    decide: (entry: LedgerEntry | undefined) => LedgerStep<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<BoundedUpdate<T>> {
+    for (let attempt = 1; attempt <= this.#maxAttempts; attempt += 1) {
+      const entry = await this.#find(orderId, signal);
+      if (entry === 'aborted') return DEADLINE_PASSED;
+      const step = decide(entry);
+      if (!('write' in step)) return { kind: 'done', answer: step.answer };
+      // The last moment the request can still be given up without having changed anything.
+      if (signal?.aborted === true) return DEADLINE_PASSED;
+      if ((await this.#ledger.write(step.write)) === 'written') {
+        await this.#copyHistory(orderId, entry?.pendingRecords ?? [], step.write.record);
+        return { kind: 'done', answer: step.answer };
+      }
+    }
+    throw new WriteConflictError(`order ${orderId} kept changing under ${this.#maxAttempts} write attempts`);
+  }
+
+  async #copyHistory(
+    orderId: string,
+    leftovers: readonly CancellationRecord[],
+    written: CancellationRecord | undefined,
+  ): Promise<void> {
+    const history = this.#history;
+    const records = written === undefined ? leftovers : [...leftovers, written];
+    if (history === undefined || records.length === 0) return;
+    try {
+      for (const record of records) await history.records.append(record);
+      await this.#ledger.forgetRecords(
+        orderId,
+        records.map((record) => record.recordId),
+      );
+    } catch (error) {
+      history.onCopyFailed(error);
+    }
+  }
+
+  /** A read the signal aborted wrote nothing: it is the deadline passing, not a failure. */
+  async #find(
+    orderId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<LedgerEntry | undefined | 'aborted'> {
+    try {
+      return await this.#ledger.find(orderId, { signal });
+    } catch (error) {
+      if (signal?.aborted === true) return 'aborted';
+      throw error;
+    }
   }
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type CancelFromUniwareRequest, cancelFromUniware, WriteConflictError } from '../src/index.ts';
+import {
+  type CancelFromUniwareRequest,
+  cancelFromUniware,
+  MAX_REMEMBERED_APPLIED,
+  MAX_REMEMBERED_REFUSALS,
+  WriteConflictError,
+} from '../src/index.ts';
 import {
   FakeCrypto,
   InMemoryIdempotencyKeys,
@@ -29,6 +35,7 @@ const setUp = (order = anOrder()) => {
       idempotencyKeyTtlMs: 24 * 3600_000,
       maxWriteAttempts: 3,
       reason: 'Cancelled by the seller in Uniware',
+      maxQueuedPerOrder: 100,
     },
   });
   const storedItem = () => ledger.entries.get(order.orderId)?.order.items[0];
@@ -43,6 +50,69 @@ const aRequest = (
   orderId: 'SO-1',
   lines: [{ orderItemId: 'item-1', productId: 'p-1', variantId: 'v-1', quantity }],
   ...overrides,
+});
+
+describe('the history is part of the ledger write', () => {
+  it('answers an applied cancellation even when the history store refuses, and keeps its record', async () => {
+    const { cancel, ledger, records, storedItem } = setUp();
+    const append = records.append.bind(records);
+    records.append = async () => {
+      throw new Error('history store unavailable');
+    };
+
+    const answer = await cancel(aRequest(1, { requestId: 'req-1' }));
+
+    expect(answer).toMatchObject({ kind: 'answered', result: { status: 'SUCCESS' } });
+    expect(storedItem()?.cancelledQuantity).toBe(1);
+    // The record went with the order write; the next write of the order copies it to the history.
+    expect(ledger.entries.get('SO-1')?.pendingRecords).toEqual([
+      expect.objectContaining({ requestId: 'req-1', status: 'SUCCESS' }),
+    ]);
+    records.append = append;
+    await cancel(aRequest(2, { requestId: 'req-2' }));
+    expect(records.records.map((record) => record.requestId)).toEqual(['req-1', 'req-2']);
+    expect(ledger.entries.get('SO-1')?.pendingRecords).toEqual([]);
+  });
+});
+
+describe('what an order remembers is bounded', () => {
+  it('refuses to apply more requests within their window than it can remember, without forgetting any', async () => {
+    const { cancel, ledger, storedItem } = setUp(
+      anOrder({
+        items: [
+          {
+            orderItemId: 'item-1',
+            productId: 'p-1',
+            variantId: 'v-1',
+            quantity: 1000,
+            cancelledQuantity: 0,
+            status: 'CREATED',
+          },
+        ],
+      }),
+    );
+    for (let n = 0; n < MAX_REMEMBERED_APPLIED; n += 1) {
+      await cancel(aRequest(1, { idempotencyKey: `key-${n}` }));
+    }
+    expect(await cancel(aRequest(1, { idempotencyKey: 'one-too-many' }))).toEqual({ kind: 'order-busy' });
+    expect(storedItem()?.cancelledQuantity).toBe(MAX_REMEMBERED_APPLIED);
+    // A retry of the first is still answered from it, and a refusal is still answered.
+    expect(await cancel(aRequest(1, { idempotencyKey: 'key-0' }))).toMatchObject({ replayed: true });
+    expect(await cancel(aRequest(5000, { idempotencyKey: 'too-much' }))).toMatchObject({
+      kind: 'answered',
+      result: { status: 'FAILED' },
+    });
+    expect(ledger.entries.get('SO-1')?.rememberedRequests.length).toBe(MAX_REMEMBERED_APPLIED + 1);
+  });
+
+  it('keeps only the latest refusals', async () => {
+    const { cancel, ledger } = setUp();
+    for (let n = 0; n < MAX_REMEMBERED_REFUSALS + 10; n += 1) {
+      await cancel(aRequest(5000, { idempotencyKey: `refused-${n}` }));
+    }
+    const remembered = ledger.entries.get('SO-1')?.rememberedRequests ?? [];
+    expect(remembered.filter((request) => request.status === 'FAILED')).toHaveLength(MAX_REMEMBERED_REFUSALS);
+  });
 });
 
 describe('cancelling from Uniware', () => {

@@ -77,7 +77,7 @@ const operations = {
     'orderLifecycle',
     ['orderLifecycleV1'],
     'Keep the order ledger up to date.',
-    'A snapshot replaces the ledger entry unless its revision is not above the one already applied; duplicates and older revisions are ignored.',
+    'A snapshot replaces the ledger entry unless its revision is not above the one already applied; duplicates and older revisions are ignored. order.lifecycle and order.cancelled are consumed independently, so a snapshot may arrive before or after the events it counts: publishers name in order.cancellationIds every cancellation (order.cancelled eventId, including those cancel-sync announced) that their cancelledQuantity counts. cancel-sync then counts each cancellation once: a named event adds nothing when it arrives, and an event it applied that the snapshot does not name is added on top of the snapshot. Without order.cancellationIds a snapshot is merged by taking the larger count, which counts twice a cancellation whose event arrives after a snapshot that already counted it.',
   ),
   sendOrderCancelledFromUnicommerce: operation(
     'send',

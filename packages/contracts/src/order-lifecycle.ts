@@ -36,6 +36,9 @@ export type OrderItemStatusV1 = (typeof ORDER_ITEM_STATUSES)[number];
 /** JSON numbers above 2^53 - 1 lose precision in JavaScript and many other parsers. */
 const REVISION_MAX = Number.MAX_SAFE_INTEGER;
 
+/** Cancellations one snapshot can name: far above any real order's, well within the 1 MiB value. */
+export const CANCELLATION_IDS_MAX = 10_000;
+
 export const OrderLineV1 = Type.Object(
   {
     orderItemId: Identifier('Order item id', 'The order line; unique within the order.'),
@@ -72,6 +75,14 @@ export const OrderSnapshotV1 = Type.Object(
       title: 'Items',
       description: `All lines of the order, 1 to ${ITEMS_MAX}.`,
     }),
+    cancellationIds: Type.Optional(
+      Type.Array(Type.String({ format: 'uuid' }), {
+        maxItems: CANCELLATION_IDS_MAX,
+        title: 'Cancellations counted',
+        description:
+          'The eventId of every order.cancelled event whose units the cancelledQuantity of this snapshot counts, from any source, including the ones cancel-sync announced (source unicommerce); every one so far, not only the latest. Consumers then count each cancellation once: an event named here adds nothing when it arrives, and an event applied but not named here is added on top of this snapshot. Absent: the publisher does not say, and consumers take the larger of its cancelledQuantity and their own count. Duplicates are harmless.',
+      }),
+    ),
   },
   { title: 'Order snapshot', description: 'The whole order as the marketplace sees it at this revision.' },
 );

@@ -77,6 +77,11 @@ export const decideCancellation = (order: Order | undefined, command: CancelOrde
     items: nextItems,
     status: nextItems.every((item) => item.status === 'CANCELLED') ? 'CANCELLED' : order.status,
     revision: order.revision + 1,
+    // Kept until a snapshot names it, so that a snapshot that already counts it does not count it twice.
+    appliedCancellations: [
+      ...(order.appliedCancellations ?? []),
+      { cancellationId: command.eventId, items: cancelled },
+    ],
   };
   const event: OrderCancelled = {
     eventId: command.eventId,

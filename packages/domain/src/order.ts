@@ -1,4 +1,5 @@
 /** The order ledger: what the marketplace knows of an order, enough to judge a cancellation. */
+import type { CancelledUnits } from './order-cancelled.ts';
 
 export const ORDER_STATUSES = ['PENDING_VERIFICATION', 'CREATED', 'COMPLETE', 'CANCELLED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -34,7 +35,27 @@ export interface Order {
   /** Revision of the last snapshot taken from the marketplace's order feed. */
   readonly sourceRevision: number;
   readonly items: readonly OrderItem[];
+  /**
+   * Cancellations this ledger applied (marketplace events, and Uniware's requests under the id we
+   * announced them with) that the last snapshot did not name: their units are counted on top of it.
+   * Absent means none.
+   */
+  readonly appliedCancellations?: readonly AppliedCancellation[] | undefined;
+  /** Ids of the cancellations the last snapshot named as counted in it. Absent means none. */
+  readonly reflectedCancellationIds?: readonly string[] | undefined;
 }
+
+export interface AppliedCancellation {
+  /** The `order.cancelled` event id (for Uniware's requests, the id we announced them with). */
+  readonly cancellationId: string;
+  /** The units it cancelled, each on a known order item. */
+  readonly items: readonly CancelledUnits[];
+}
+
+/** Whether the ledger already counts this cancellation, applied here or named by a snapshot. */
+export const countsCancellation = (order: Order, cancellationId: string): boolean =>
+  (order.reflectedCancellationIds ?? []).includes(cancellationId) ||
+  (order.appliedCancellations ?? []).some((applied) => applied.cancellationId === cancellationId);
 
 export const remainingUnits = (item: OrderItem): number => item.quantity - item.cancelledQuantity;
 

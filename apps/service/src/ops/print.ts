@@ -123,7 +123,7 @@ export const storyText = (story: OrderStory): string =>
       ? ['  (none)']
       : story.rememberedRequests.map(
           (request) =>
-            `  ${request.requestId} at ${at(request.receivedAt)} until ${at(request.expiresAt)}: ${request.result.status}${request.idempotencyKey === undefined ? '' : ` (Idempotency-Key ${request.idempotencyKey})`}`,
+            `  ${request.requestId} at ${at(request.receivedAt)} until ${at(request.expiresAt)}: ${request.status}${request.idempotencyKey === undefined ? '' : ` (Idempotency-Key ${request.idempotencyKey})`}`,
         )),
     'cancellation records:',
     ...(story.cancellationRecords.length === 0

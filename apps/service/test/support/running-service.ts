@@ -6,11 +6,16 @@ import { loadConfig } from '../../src/config.ts';
 import { type PortDecorators, type RunningService, startService } from '../../src/service.ts';
 import type { ServiceEnvironment } from './environment.ts';
 
-export const startInProcess = (
+/** Resolves once every part runs, Kafka's included, unless `kafka: 'do not wait'`. */
+export const startInProcess = async (
   env: ServiceEnvironment,
   decorate: PortDecorators = {},
-): Promise<RunningService> =>
-  startService(loadConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }), decorate);
+  options: { readonly kafka?: 'wait' | 'do not wait' } = {},
+): Promise<RunningService> => {
+  const service = await startService(loadConfig(env), pino({ level: env.LOG_LEVEL ?? 'silent' }), decorate);
+  if (options.kafka !== 'do not wait') await service.kafkaStarted;
+  return service;
+};
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -38,6 +43,8 @@ export const spawnService = (env: ServiceEnvironment, name: string): Promise<Ser
       reject(new Error(`${name} did not start in 60 s:\n${output.slice(-30).join('\n')}`));
     }, 60_000);
     let buffered = '';
+    let httpUrl: string | undefined;
+    let kafkaStarted = false;
     const onData = (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
@@ -46,8 +53,11 @@ export const spawnService = (env: ServiceEnvironment, name: string): Promise<Ser
         output.push(line);
         if (output.length > 2000) output.shift();
         if (line.includes('"cancel-sync started"')) {
+          httpUrl = (JSON.parse(line) as { httpUrl: string }).httpUrl;
+        }
+        if (line.includes('"Kafka parts started"')) kafkaStarted = true;
+        if (httpUrl !== undefined && kafkaStarted) {
           clearTimeout(timer);
-          const { httpUrl } = JSON.parse(line) as { httpUrl: string };
           resolve({
             child,
             httpUrl,

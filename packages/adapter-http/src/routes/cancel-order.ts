@@ -22,6 +22,10 @@ import {
 export interface CancelOrderRoutesOptions {
   readonly cancelFromUniware: CancelFromUniware;
   readonly maxLinesPerRequest: number;
+  /** The use case gives up at this deadline if its write has not been sent yet. */
+  readonly handlerMs: number;
+  /** Extra time a sent write is waited for before the last-resort timeout answers. */
+  readonly writeGraceMs: number;
 }
 
 /**
@@ -42,6 +46,13 @@ const refuseTooManyLines = (body: unknown, maxLines: number): void => {
     ]);
   }
 };
+
+const unavailable = (code: string, message: string, requestId: string) => ({
+  status: 'FAILED' as const,
+  code,
+  message,
+  requestId,
+});
 
 /** Exactly Uniware's fields: the domain's refusal code stays in our records, not in the answer. */
 const toAnswer = (result: CancellationResult): CancelOrderAnswer => ({
@@ -71,6 +82,9 @@ export const cancelOrderRoutes: FastifyPluginAsyncTypebox<CancelOrderRoutesOptio
         },
       },
       preValidation: async (request) => refuseTooManyLines(request.body, options.maxLinesPerRequest),
+      // The server-wide timeout would answer 503 while a sent write may still land; here the use
+      // case honours the deadline itself, and this later one is only a last resort.
+      handlerTimeout: options.handlerMs + options.writeGraceMs,
     },
     async (request, reply) => {
       const { orderId, orderItems } = request.body;
@@ -86,6 +100,9 @@ export const cancelOrderRoutes: FastifyPluginAsyncTypebox<CancelOrderRoutesOptio
             quantity,
           })),
           idempotencyKey: request.headers['idempotency-key'],
+          requestId: request.id,
+          // Not `request.signal`: on a real socket it also aborts once the body has been read.
+          signal: AbortSignal.timeout(options.handlerMs),
         });
         switch (answer.kind) {
           case 'answered':
@@ -108,6 +125,30 @@ export const cancelOrderRoutes: FastifyPluginAsyncTypebox<CancelOrderRoutesOptio
               message: answer.message,
               requestId: request.id,
             });
+          case 'deadline-passed':
+            request.log.warn({ sellerId, orderId }, 'deadline passed before the write; nothing written');
+            return reply
+              .code(503)
+              .header('retry-after', '1')
+              .send(
+                unavailable(
+                  ERROR_CODES.timeout,
+                  'the request took too long and nothing was applied; try again',
+                  request.id,
+                ),
+              );
+          case 'order-busy':
+            request.log.warn({ sellerId, orderId }, 'too many requests waiting for this order');
+            return reply
+              .code(503)
+              .header('retry-after', '1')
+              .send(
+                unavailable(
+                  ERROR_CODES.orderBusy,
+                  'too many requests for this order are under way; nothing was applied; try again',
+                  request.id,
+                ),
+              );
           default: {
             const exhaustive: never = answer;
             return exhaustive;

@@ -43,7 +43,12 @@ export const cancellationHistoryRoutes: FastifyPluginAsyncTypebox<CancellationHi
         tags: ['orders'],
         security: API_KEY_SECURITY,
         params: OrderParams,
-        response: { 200: CancellationHistorySchema, 401: ERROR_RESPONSES[401], ...ALWAYS_POSSIBLE },
+        response: {
+          200: CancellationHistorySchema,
+          401: ERROR_RESPONSES[401],
+          414: ERROR_RESPONSES[414],
+          ...ALWAYS_POSSIBLE,
+        },
       },
     },
     async (request, reply) => {

@@ -11,7 +11,6 @@ import type {
   RelayBatch,
   RelayClaim,
 } from '@cancel-sync/application';
-import type { OrderCancelled } from '@cancel-sync/domain';
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { optional } from '../optional.ts';

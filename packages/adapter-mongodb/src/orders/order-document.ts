@@ -14,6 +14,10 @@ import type {
   RefusalCode,
 } from '@cancel-sync/domain';
 import { optional } from '../optional.ts';
+import {
+  type CancellationRecordDocument,
+  fromDocument as recordFromDocument,
+} from '../records/cancellation-record-document.ts';
 import type { RelayLeaseDocument } from '../relay-claims.ts';
 
 export interface OrderItemDocument {
@@ -37,7 +41,11 @@ export interface RememberedRequestDocument {
   idempotencyKey?: string;
   receivedAt: Date;
   expiresAt: Date;
-  result: { status: CancellationStatus; failedItems: FailedItemDocument[] };
+  /** Absent on requests remembered with their whole `result`. */
+  status?: CancellationStatus;
+  recordId?: string;
+  /** Only on requests remembered before answers were read from the history. */
+  result?: { status: CancellationStatus; failedItems: FailedItemDocument[] };
 }
 
 export interface CancelledUnitsDocument {
@@ -62,6 +70,11 @@ export interface OutboxEventDocument {
   traceparent?: string;
 }
 
+export interface AppliedCancellationDocument {
+  cancellationId: string;
+  items: CancelledUnitsDocument[];
+}
+
 /** The fields of an order that a ledger write replaces. */
 export interface OrderFields {
   sellerId: string;
@@ -69,18 +82,30 @@ export interface OrderFields {
   revision: number;
   sourceRevision: number;
   items: OrderItemDocument[];
+  /** Cancellations applied here and not yet named by a snapshot (absent: none). */
+  appliedCancellations?: AppliedCancellationDocument[];
+  /** Cancellations the last snapshot named (absent: none). */
+  reflectedCancellationIds?: string[];
 }
 
 export interface OrderDocument extends OrderFields {
   /** The order id (Uniware's `saleOrderCode`). */
   _id: string;
+  /** Remembered requests that applied something (and legacy ones of any kind). */
   rememberedRequests: RememberedRequestDocument[];
+  /** Remembered requests that applied nothing: only the latest `MAX_REMEMBERED_REFUSALS` (absent: none). */
+  rememberedRefusals?: RememberedRequestDocument[];
   /** Announcements written with the order change and not yet published, in write order. */
   outbox: OutboxEventDocument[];
   /** While the outbox has entries: when its oldest became due. The relay's claims range over it. */
   outboxDueAt?: Date;
   /** While a relay publishes this outbox. */
   outboxLease?: RelayLeaseDocument;
+  /**
+   * History records written with the order change and not yet copied to `cancellation_records`
+   * (absent on documents written before records went with the write).
+   */
+  pendingRecords?: CancellationRecordDocument[];
 }
 
 const itemToDocument = (item: OrderItem): OrderItemDocument => ({
@@ -98,6 +123,12 @@ export const orderFieldsToDocument = (order: Order): OrderFields => ({
   revision: order.revision,
   sourceRevision: order.sourceRevision,
   items: order.items.map(itemToDocument),
+  // `$set` replaces both lists whole: written as empty rather than left as they were.
+  appliedCancellations: (order.appliedCancellations ?? []).map((applied) => ({
+    cancellationId: applied.cancellationId,
+    items: applied.items.map(unitsToDocument),
+  })),
+  reflectedCancellationIds: [...(order.reflectedCancellationIds ?? [])],
 });
 
 const failedItemToDocument = (item: FailedItem): FailedItemDocument => ({
@@ -117,7 +148,9 @@ export const rememberedToDocument = (request: RememberedRequest): RememberedRequ
   ...optional('idempotencyKey', request.idempotencyKey),
   receivedAt: request.receivedAt,
   expiresAt: request.expiresAt,
-  result: resultToDocument(request.result),
+  status: request.status,
+  ...optional('recordId', request.recordId),
+  ...(request.result === undefined ? {} : { result: resultToDocument(request.result) }),
 });
 
 const unitsToDocument = (units: CancelledUnits): CancelledUnitsDocument => ({
@@ -149,12 +182,15 @@ export const toDocument = (
   order: Order,
   remembered: readonly RememberedRequest[],
   outbox: readonly OutboxEventDocument[],
+  pendingRecords: readonly CancellationRecordDocument[] = [],
 ): OrderDocument => ({
   _id: order.orderId,
   ...orderFieldsToDocument(order),
-  rememberedRequests: remembered.map(rememberedToDocument),
+  rememberedRequests: remembered.filter((request) => request.status !== 'FAILED').map(rememberedToDocument),
+  rememberedRefusals: remembered.filter((request) => request.status === 'FAILED').map(rememberedToDocument),
   outbox: [...outbox],
   ...(outbox[0] === undefined ? {} : { outboxDueAt: outbox[0].at }),
+  pendingRecords: [...pendingRecords],
 });
 
 const itemFromDocument = (item: OrderItemDocument): OrderItem => ({
@@ -172,14 +208,27 @@ const rememberedFromDocument = (request: RememberedRequestDocument): RememberedR
   ...optional('idempotencyKey', request.idempotencyKey),
   receivedAt: request.receivedAt,
   expiresAt: request.expiresAt,
-  result: {
-    status: request.result.status,
-    failedItems: request.result.failedItems.map((item) => ({
-      orderItemId: item.orderItemId,
-      code: item.code,
-      errorMessage: item.errorMessage,
-    })),
-  },
+  status: request.status ?? request.result?.status ?? 'FAILED',
+  ...optional('recordId', request.recordId),
+  ...(request.result === undefined
+    ? {}
+    : {
+        result: {
+          status: request.result.status,
+          failedItems: request.result.failedItems.map((item) => ({
+            orderItemId: item.orderItemId,
+            code: item.code,
+            errorMessage: item.errorMessage,
+          })),
+        },
+      }),
+});
+
+const unitsFromDocument = (units: CancelledUnitsDocument): CancelledUnits => ({
+  ...optional('orderItemId', units.orderItemId),
+  productId: units.productId,
+  variantId: units.variantId,
+  quantity: units.quantity,
 });
 
 export const eventFromDocument = (event: OutboxEventDocument): OrderCancelled => ({
@@ -208,6 +257,20 @@ export const fromDocument = (
     revision: document.revision,
     sourceRevision: document.sourceRevision,
     items: document.items.map(itemFromDocument),
+    ...((document.appliedCancellations ?? []).length === 0
+      ? {}
+      : {
+          appliedCancellations: (document.appliedCancellations ?? []).map((applied) => ({
+            cancellationId: applied.cancellationId,
+            items: applied.items.map(unitsFromDocument),
+          })),
+        }),
+    ...((document.reflectedCancellationIds ?? []).length === 0
+      ? {}
+      : { reflectedCancellationIds: [...(document.reflectedCancellationIds ?? [])] }),
   },
-  rememberedRequests: document.rememberedRequests.map(rememberedFromDocument),
+  rememberedRequests: [...document.rememberedRequests, ...(document.rememberedRefusals ?? [])].map(
+    rememberedFromDocument,
+  ),
+  pendingRecords: (document.pendingRecords ?? []).map(recordFromDocument),
 });

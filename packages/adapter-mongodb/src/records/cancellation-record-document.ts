@@ -17,8 +17,10 @@ export interface RecordLineDocument {
 }
 
 export interface CancellationRecordDocument {
-  /** The request id. */
+  /** The record id. */
   _id: string;
+  /** The request's `X-Request-Id`; absent on records written when the request id was the `_id`. */
+  requestId?: string;
   sellerId: string;
   orderId: string;
   source: CancellationSource;
@@ -42,7 +44,8 @@ const copyLine = ({ line, outcome, message }: RecordLineDocument): RecordLineDoc
 });
 
 export const toDocument = (record: CancellationRecord): CancellationRecordDocument => ({
-  _id: record.requestId,
+  _id: record.recordId,
+  requestId: record.requestId,
   sellerId: record.sellerId,
   orderId: record.orderId,
   source: record.source,
@@ -54,7 +57,8 @@ export const toDocument = (record: CancellationRecord): CancellationRecordDocume
 });
 
 export const fromDocument = (document: CancellationRecordDocument): CancellationRecord => ({
-  requestId: document._id,
+  recordId: document._id,
+  requestId: document.requestId ?? document._id,
   sellerId: document.sellerId,
   orderId: document.orderId,
   source: document.source,

@@ -3,14 +3,17 @@ import type { CancellationRecord, CancellationRecords, Sweepable } from '@cancel
 import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
+import type { OrderDocument } from '../orders/order-document.ts';
 import { sweepByDate } from '../sweep-by-date.ts';
 import { type CancellationRecordDocument, fromDocument, toDocument } from './cancellation-record-document.ts';
 
 export class MongoCancellationRecords implements CancellationRecords, Sweepable {
   readonly #records: Collection<CancellationRecordDocument>;
+  readonly #orders: Collection<OrderDocument>;
 
   constructor(db: Db) {
     this.#records = db.collection<CancellationRecordDocument>(COLLECTIONS.cancellationRecords);
+    this.#orders = db.collection<OrderDocument>(COLLECTIONS.orders);
   }
 
   /** A record with this request id is already there: the first one written stands. */
@@ -22,12 +25,25 @@ export class MongoCancellationRecords implements CancellationRecords, Sweepable 
     }
   }
 
+  async find(recordId: string): Promise<CancellationRecord | undefined> {
+    const document = await this.#records.findOne({ _id: recordId });
+    return document === null ? undefined : fromDocument(document);
+  }
+
   async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
-    const documents = await this.#records
-      .find({ sellerId, orderId })
-      .sort({ receivedAt: 1, _id: 1 })
-      .toArray();
-    return documents.map(fromDocument);
+    const [copied, order] = await Promise.all([
+      this.#records.find({ sellerId, orderId }).sort({ receivedAt: 1, _id: 1 }).toArray(),
+      this.#orders.findOne({ _id: orderId }, { projection: { pendingRecords: 1 } }),
+    ]);
+    // Records written with the order and not copied yet belong to the history all the same.
+    const known = new Set(copied.map((document) => document._id));
+    const pending = (order?.pendingRecords ?? []).filter(
+      (document) => document.sellerId === sellerId && !known.has(document._id),
+    );
+    if (pending.length === 0) return copied.map(fromDocument);
+    return [...copied, ...pending]
+      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a._id < b._id ? -1 : 1))
+      .map(fromDocument);
   }
 
   sweep(before: Date, limit: number): Promise<number> {

@@ -48,10 +48,8 @@ export const aRememberedRequest = (overrides: Partial<RememberedRequest> = {}): 
   idempotencyKey: 'key-1',
   receivedAt: T0,
   expiresAt: at(60_000),
-  result: {
-    status: 'PARTIAL_SUCCESS',
-    failedItems: [{ orderItemId: 'item-2', code: 'ITEM_NOT_CANCELLABLE', errorMessage: 'already cancelled' }],
-  },
+  status: 'PARTIAL_SUCCESS',
+  recordId: uniqueId('rec'),
   ...overrides,
 });
 
@@ -91,6 +89,7 @@ export const anAccessToken = (overrides: Partial<AccessToken> = {}): AccessToken
 });
 
 export const aCancellationRecord = (overrides: Partial<CancellationRecord> = {}): CancellationRecord => ({
+  recordId: uniqueId('rec'),
   requestId: uniqueId('req'),
   sellerId: 'seller-1',
   orderId: 'SO-1',

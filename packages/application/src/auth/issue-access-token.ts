@@ -2,12 +2,14 @@
 import type { Clock } from '../ports/clock.ts';
 import type { Crypto } from '../ports/crypto.ts';
 import type { AccessTokens, SellerRegistry } from '../ports/sellers.ts';
-import type { LoginThrottle } from './login-throttle.ts';
+import { CheckGate, type LoginThrottle } from './login-throttle.ts';
 
 export type IssueAccessTokenAnswer =
   | { readonly ok: true; readonly accessToken: string; readonly sellerId: string; readonly expiresAt: Date }
   | { readonly ok: false; readonly code: 'INVALID_CREDENTIALS' }
-  | { readonly ok: false; readonly code: 'TOO_MANY_ATTEMPTS'; readonly retryAfterMs: number };
+  | { readonly ok: false; readonly code: 'TOO_MANY_ATTEMPTS'; readonly retryAfterMs: number }
+  /** Too many password checks running and waiting: nothing was checked; try again shortly. */
+  | { readonly ok: false; readonly code: 'BUSY' };
 
 export interface IssueAccessTokenDeps {
   readonly sellers: SellerRegistry;
@@ -15,27 +17,37 @@ export interface IssueAccessTokenDeps {
   readonly crypto: Crypto;
   readonly clock: Clock;
   readonly tokenTtlMs: number;
-  /** Limits wrong passwords per username; none when absent. */
+  /** Limits wrong passwords per address and per username+address; none when absent. */
   readonly throttle?: LoginThrottle | undefined;
+  /** Password checks under way at once, at most. Default 2 (libuv's pool has 4 threads by default). */
+  readonly maxConcurrentChecks?: number | undefined;
+  /** Password checks waiting for a turn, at most; beyond them the answer is `BUSY`. Default 4 × the above. */
+  readonly maxWaitingChecks?: number | undefined;
 }
 
-export const issueAccessToken =
-  ({ sellers, tokens, crypto, clock, tokenTtlMs, throttle }: IssueAccessTokenDeps) =>
-  async (credentials: {
+export const issueAccessToken = (deps: IssueAccessTokenDeps) => {
+  const { sellers, tokens, crypto, clock, tokenTtlMs, throttle } = deps;
+  const running = deps.maxConcurrentChecks ?? 2;
+  const gate = new CheckGate(running, deps.maxWaitingChecks ?? running * 4);
+  return async (credentials: {
     readonly username: string;
     readonly password: string;
+    /** The caller's address; unknown callers share one count. */
+    readonly address?: string | undefined;
   }): Promise<IssueAccessTokenAnswer> => {
-    const retryAfterMs = throttle?.blockedFor(credentials.username, clock.now());
+    const attempt = { username: credentials.username, address: credentials.address ?? 'unknown' };
+    const retryAfterMs = throttle?.blockedFor(attempt, clock.now());
     if (retryAfterMs !== undefined) return { ok: false, code: 'TOO_MANY_ATTEMPTS', retryAfterMs };
     const seller = await sellers.findByUsername(credentials.username);
     // Verified even for an unknown username, so the answer takes as long either way.
-    const verified = await crypto.verifyPassword(credentials.password, seller?.passwordHash);
+    const verified = await gate.run(() => crypto.verifyPassword(credentials.password, seller?.passwordHash));
+    if (verified === 'busy') return { ok: false, code: 'BUSY' };
     // A disabled seller is answered exactly like wrong credentials.
     if (seller === undefined || !verified || seller.disabled !== undefined) {
-      throttle?.failed(credentials.username, clock.now());
+      throttle?.failed(attempt, clock.now());
       return { ok: false, code: 'INVALID_CREDENTIALS' };
     }
-    throttle?.succeeded(credentials.username);
+    throttle?.succeeded(attempt);
 
     const accessToken = crypto.randomToken();
     const issuedAt = clock.now();
@@ -54,3 +66,4 @@ export const issueAccessToken =
     }
     return { ok: true, accessToken, sellerId: seller.sellerId, expiresAt };
   };
+};

@@ -14,7 +14,12 @@ import type { CancellationRecord, CancellationRecords } from '../ports/cancellat
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Crypto } from '../ports/crypto.ts';
 import type { IdempotencyKeys } from '../ports/idempotency-keys.ts';
-import type { LedgerEntry, OrderLedger, RememberedRequest } from '../ports/order-ledger.ts';
+import {
+  type LedgerEntry,
+  MAX_REMEMBERED_APPLIED,
+  type OrderLedger,
+  type RememberedRequest,
+} from '../ports/order-ledger.ts';
 import { canonicalRequest } from './canonical-request.ts';
 
 export interface CancelFromUniwareRequest {
@@ -22,6 +27,13 @@ export interface CancelFromUniwareRequest {
   readonly orderId: string;
   readonly lines: readonly CancelLine[];
   readonly idempotencyKey?: string | undefined;
+  /** The id the caller is answered under (`X-Request-Id`); the history names the request by it. */
+  readonly requestId?: string | undefined;
+  /**
+   * The caller's deadline. If it fires before the ledger write is sent the answer is
+   * `deadline-passed` and nothing is written; a write already sent is waited for.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export type CancelFromUniwareAnswer =
@@ -32,7 +44,11 @@ export type CancelFromUniwareAnswer =
       /** True when this is a retry answered from the first request, changing nothing. */
       readonly replayed: boolean;
     }
-  | { readonly kind: 'idempotency-key-reused'; readonly message: string };
+  | { readonly kind: 'idempotency-key-reused'; readonly message: string }
+  /** Nothing was written: the deadline passed before the write (a retry is safe). */
+  | { readonly kind: 'deadline-passed' }
+  /** Nothing was written: too many requests for this order are already waiting in this process. */
+  | { readonly kind: 'order-busy' };
 
 export interface CancelFromUniwareSettings {
   /** An identical request within this window is taken for a retry of the first. */
@@ -43,6 +59,8 @@ export interface CancelFromUniwareSettings {
   readonly maxWriteAttempts: number;
   /** The reason announced with the cancellation (Uniware sends none). */
   readonly reason: string;
+  /** Requests for one order running or waiting in this process; beyond it the answer is `order-busy`. */
+  readonly maxQueuedPerOrder: number;
 }
 
 export interface CancelFromUniwareDeps {
@@ -53,34 +71,46 @@ export interface CancelFromUniwareDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly settings: CancelFromUniwareSettings;
+  /** A history record could not be copied to the history now; it is kept and copied later. */
+  readonly onHistoryCopyFailed?: ((error: unknown) => void) | undefined;
 }
 
-interface Decided {
-  readonly requestId: string;
-  readonly result: CancellationResult;
-  readonly receivedAt: Date;
-  readonly replayOf?: string | undefined;
-  readonly outcomes: readonly LineOutcome[];
-}
+type Decided =
+  | {
+      readonly kind: 'new';
+      readonly requestId: string;
+      readonly result: CancellationResult;
+      readonly record: CancellationRecord;
+      /** The record went with a ledger write (else it is appended to the history on its own). */
+      readonly written: boolean;
+    }
+  | {
+      readonly kind: 'replay';
+      readonly requestId: string;
+      readonly receivedAt: Date;
+      readonly earlier: RememberedRequest;
+      /** The earlier request's record when it is still on the order, not yet in the history. */
+      readonly pendingRecord: CancellationRecord | undefined;
+    }
+  /** Applying it would remember more applied requests than the order may hold. */
+  | { readonly kind: 'full' };
 
 export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
   const { records, idempotencyKeys, crypto, clock, ids, settings } = deps;
-  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts);
+  const onCopyFailed = deps.onHistoryCopyFailed ?? (() => undefined);
+  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, { records, onCopyFailed });
 
-  const decide = (request: CancelFromUniwareRequest, fingerprint: string, entry: LedgerEntry | undefined) => {
+  const decide = (
+    request: CancelFromUniwareRequest,
+    fingerprint: string,
+    requestId: string,
+    entry: LedgerEntry | undefined,
+  ): LedgerStep<Decided> => {
     const now = clock.now();
-    const requestId = ids.newId();
     const earlier = entry === undefined ? undefined : findEarlier(entry, request, fingerprint, now);
     if (earlier !== undefined) {
-      return {
-        answer: {
-          requestId,
-          result: earlier.result,
-          receivedAt: now,
-          replayOf: earlier.requestId,
-          outcomes: [],
-        },
-      };
+      const pendingRecord = entry?.pendingRecords.find((record) => record.recordId === earlier.recordId);
+      return { answer: { kind: 'replay', requestId, receivedAt: now, earlier, pendingRecord } };
     }
     const decision = decideCancellation(entry?.order, {
       ...request,
@@ -89,14 +119,23 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       eventId: ids.newId(),
       at: now,
     });
-    const answer: Decided = {
+    const result = summarize(decision.outcomes);
+    const record = recordOf(request, {
+      recordId: ids.newId(),
       requestId,
-      result: summarize(decision.outcomes),
       receivedAt: now,
+      result,
       outcomes: decision.outcomes,
-    };
+    });
+    const answer = { kind: 'new', requestId, result, record, written: false } as const;
     // Another seller's order is left untouched: to this seller it does not exist.
     if (entry === undefined || entry.order.sellerId !== request.sellerId) return { answer };
+    const appliedWithinWindow = entry.rememberedRequests.filter(
+      (remembered) => remembered.status !== 'FAILED' && remembered.expiresAt > now,
+    ).length;
+    if (decision.order !== undefined && appliedWithinWindow >= MAX_REMEMBERED_APPLIED) {
+      return { answer: { kind: 'full' } };
+    }
     const ttl =
       request.idempotencyKey === undefined ? settings.duplicateWindowMs : settings.idempotencyKeyTtlMs;
     const remember: RememberedRequest = {
@@ -105,23 +144,41 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       idempotencyKey: request.idempotencyKey,
       receivedAt: now,
       expiresAt: new Date(now.getTime() + ttl),
-      result: answer.result,
+      status: result.status,
+      recordId: record.recordId,
     };
     return {
-      answer,
+      answer: { ...answer, written: true },
       write: {
         expectedRevision: entry.order.revision,
         // A refused request is remembered too, so the order is written with only its revision bumped.
         order: decision.order ?? { ...entry.order, revision: entry.order.revision + 1 },
         remember,
         announce: decision.event,
+        record,
         now,
       },
-    } satisfies LedgerStep<Decided>;
+    };
+  };
+
+  /** A retry gets the first answer back whole, from its history record. */
+  const earlierResult = async (
+    earlier: RememberedRequest,
+    pending: CancellationRecord | undefined,
+  ): Promise<CancellationResult> => {
+    const record =
+      pending ?? (earlier.recordId === undefined ? undefined : await records.find(earlier.recordId));
+    if (record === undefined) {
+      throw new Error(
+        `the record of request ${earlier.requestId} is neither on its order nor in the history`,
+      );
+    }
+    return resultOf(record);
   };
 
   return async (request: CancelFromUniwareRequest): Promise<CancelFromUniwareAnswer> => {
     const fingerprint = crypto.digest(canonicalRequest(request));
+    if (request.signal?.aborted === true) return { kind: 'deadline-passed' };
     if (request.idempotencyKey !== undefined) {
       const now = clock.now();
       const claim = await idempotencyKeys.claim({
@@ -138,16 +195,69 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
         };
       }
     }
-    const decided = await writer.update(request.orderId, (entry) => decide(request, fingerprint, entry));
-    await records.append(recordOf(request, decided));
-    return {
-      kind: 'answered',
-      requestId: decided.replayOf ?? decided.requestId,
-      result: decided.result,
-      replayed: decided.replayOf !== undefined,
-    };
+    const requestId = request.requestId ?? ids.newId();
+    const update = await writer.updateWithin(
+      request.orderId,
+      (entry) => decide(request, fingerprint, requestId, entry),
+      { signal: request.signal, maxQueued: settings.maxQueuedPerOrder },
+    );
+    switch (update.kind) {
+      case 'busy':
+        return { kind: 'order-busy' };
+      case 'deadline-passed':
+        return { kind: 'deadline-passed' };
+      case 'done':
+        break;
+      default: {
+        const exhaustive: never = update;
+        return exhaustive;
+      }
+    }
+    const decided = update.answer;
+    switch (decided.kind) {
+      case 'full':
+        return { kind: 'order-busy' };
+      case 'new':
+        // Nothing was written: the record of a refusal of an unknown order stands alone.
+        if (!decided.written) await records.append(decided.record).catch(onCopyFailed);
+        return { kind: 'answered', requestId: decided.requestId, result: decided.result, replayed: false };
+      case 'replay': {
+        const { earlier } = decided;
+        const result = earlier.result ?? (await earlierResult(earlier, decided.pendingRecord));
+        const record = recordOf(request, {
+          recordId: ids.newId(),
+          requestId: decided.requestId,
+          receivedAt: decided.receivedAt,
+          result,
+          outcomes: [],
+          replayOf: earlier.requestId,
+        });
+        await records.append(record).catch(onCopyFailed);
+        return { kind: 'answered', requestId: earlier.requestId, result, replayed: true };
+      }
+      default: {
+        const exhaustive: never = decided;
+        return exhaustive;
+      }
+    }
   };
 };
+
+/** The answer a record was given: its refused lines, as `summarize` listed them. */
+const resultOf = (record: CancellationRecord): CancellationResult => ({
+  status: record.status,
+  failedItems: record.lines.flatMap(({ line, outcome, message }) =>
+    outcome === 'APPLIED'
+      ? []
+      : [
+          {
+            orderItemId: line.orderItemId ?? `${line.productId}/${line.variantId}`,
+            code: outcome,
+            errorMessage: message ?? '',
+          },
+        ],
+  ),
+});
 
 /** A retry of an earlier request: the same key, or without a key the same body within the window. */
 const findEarlier = (
@@ -163,7 +273,18 @@ const findEarlier = (
       earlier.idempotencyKey === request.idempotencyKey,
   );
 
-const recordOf = (request: CancelFromUniwareRequest, decided: Decided): CancellationRecord => ({
+const recordOf = (
+  request: CancelFromUniwareRequest,
+  decided: {
+    readonly recordId: string;
+    readonly requestId: string;
+    readonly receivedAt: Date;
+    readonly result: CancellationResult;
+    readonly outcomes: readonly LineOutcome[];
+    readonly replayOf?: string | undefined;
+  },
+): CancellationRecord => ({
+  recordId: decided.recordId,
   requestId: decided.requestId,
   sellerId: request.sellerId,
   orderId: request.orderId,

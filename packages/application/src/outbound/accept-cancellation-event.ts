@@ -8,6 +8,7 @@
 import {
   type CancelLine,
   type CancellationResult,
+  countsCancellation,
   decideCancellation,
   type OrderCancelled,
   summarize,
@@ -38,11 +39,20 @@ export type AcceptCancellationAnswer =
 type LedgerOutcome =
   | { readonly ledger: 'order-unknown' }
   | {
-      readonly ledger: 'applied' | 'already-applied' | 'disagreed';
-      /** Of every line of the event, as the ledger judged it (now or the first time). */
+      readonly ledger: 'applied' | 'disagreed';
+      /** Of every line of the event, as the ledger judged it. */
       readonly result: CancellationResult;
       readonly record: CancellationRecord | undefined;
+    }
+  | {
+      /** Judged before: the result, when the ledger kept it, else in the history record. */
+      readonly ledger: 'already-applied';
+      readonly result?: CancellationResult | undefined;
+      readonly recordId?: string | undefined;
+      readonly record: undefined;
     };
+
+const ALL_ACCEPTED: CancellationResult = { status: 'SUCCESS', failedItems: [] };
 
 export interface AcceptCancellationDeps {
   readonly ledger: OrderLedger;
@@ -78,6 +88,16 @@ const splitLines = (event: LedgerEvent, result: CancellationResult) => {
   return { accepted, refused };
 };
 
+/** The result a history record stands for: its refused lines. */
+const summarizeRecord = (record: CancellationRecord): CancellationResult => ({
+  status: record.status,
+  failedItems: record.lines.flatMap((line) =>
+    line.outcome === 'APPLIED'
+      ? []
+      : [{ orderItemId: lineKey(line.line), code: line.outcome, errorMessage: line.message ?? line.outcome }],
+  ),
+});
+
 const disagreement = (refused: readonly RefusedLine[], at: Date): NewDeadLetter => ({
   code: 'LEDGER_DISAGREES',
   reason: `the ledger refused ${refused.length} line(s): ${refused.map((line) => `${lineKey(line.line)}: ${line.message}`).join('; ')}`,
@@ -98,7 +118,23 @@ const resolution = (event: LedgerEvent, result: CancellationResult, at: Date) =>
 
 export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
   const { records, jobs, clock, settings } = deps;
-  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts);
+
+  /** How the ledger judged the event's lines, now or (from its history record) the first time. */
+  const judged = async (event: LedgerEvent, outcome: Exclude<LedgerOutcome, { ledger: 'order-unknown' }>) => {
+    if (outcome.result !== undefined) return outcome.result;
+    const recorded = (await records.forOrder(event.sellerId, event.orderId)).find(
+      (record) =>
+        record.recordId === (('recordId' in outcome ? outcome.recordId : undefined) ?? event.eventId),
+    );
+    if (recorded === undefined) return ALL_ACCEPTED;
+    return summarizeRecord(recorded);
+  };
+  // The record goes with the ledger write; the writer copies it to the history (a failed copy is
+  // retried by the append below when the event comes back, and by the next write of the order).
+  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, {
+    records,
+    onCopyFailed: () => undefined,
+  });
 
   const applyToLedger = (event: LedgerEvent) =>
     writer.update<LedgerOutcome>(event.orderId, (entry) => {
@@ -106,9 +142,20 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
         return { answer: { ledger: 'order-unknown' } };
       }
       const fingerprint = `event:${event.eventId}`;
+      // A snapshot of the order feed that names this cancellation counts it already: accepted.
+      if (countsCancellation(entry.order, event.eventId)) {
+        return { answer: { ledger: 'already-applied', result: ALL_ACCEPTED, record: undefined } };
+      }
       const earlier = entry.rememberedRequests.find((remembered) => remembered.fingerprint === fingerprint);
       if (earlier !== undefined) {
-        return { answer: { ledger: 'already-applied', result: earlier.result, record: undefined } };
+        return {
+          answer: {
+            ledger: 'already-applied',
+            result: earlier.result,
+            recordId: earlier.recordId,
+            record: undefined,
+          },
+        };
       }
       const now = clock.now();
       const decision = decideCancellation(entry.order, {
@@ -122,6 +169,7 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
       });
       const result = summarize(decision.outcomes);
       const record: CancellationRecord = {
+        recordId: event.eventId,
         requestId: event.eventId,
         sellerId: event.sellerId,
         orderId: event.orderId,
@@ -144,8 +192,10 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
             fingerprint,
             receivedAt: now,
             expiresAt: new Date(now.getTime() + settings.rememberEventsMs),
-            result,
+            status: result.status,
+            recordId: record.recordId,
           },
+          record,
           now,
         },
       };
@@ -177,7 +227,11 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
       });
       return { kind: 'accepted', ledger: 'order-unknown', job };
     }
-    const { resolved, nothingAccepted } = resolution(event, outcome.result, now);
+    // A redelivered event whose job exists changes nothing; one whose job was lost gets it again.
+    if (outcome.ledger === 'already-applied' && (await jobs.find(event.eventId)) !== undefined) {
+      return { kind: 'accepted', ledger: outcome.ledger, job: 'duplicate' };
+    }
+    const { resolved, nothingAccepted } = resolution(event, await judged(event, outcome), now);
     const job = await jobs.enqueue({
       ...common,
       request: resolved.request,
@@ -201,7 +255,7 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
     const outcome = await applyToLedger(event);
     if (outcome.ledger === 'order-unknown') return { kind: 'order-unknown' };
     if (outcome.record !== undefined) await records.append(outcome.record);
-    const { resolved, nothingAccepted } = resolution(event, outcome.result, clock.now());
+    const { resolved, nothingAccepted } = resolution(event, await judged(event, outcome), clock.now());
     return { kind: 'resolved', resolution: resolved, nothingAccepted };
   };
 

@@ -2,6 +2,9 @@ import type { CancelLine, CancellationSource, CancellationStatus, RefusalCode } 
 
 /** The history of cancellation requests: who asked what of which order, when, and what came of it. */
 export interface CancellationRecord {
+  /** Unique key of the record (the request id is the caller's and may repeat). */
+  readonly recordId: string;
+  /** The `X-Request-Id` of the request's answer (the event id for events). */
   readonly requestId: string;
   readonly sellerId: string;
   readonly orderId: string;
@@ -19,8 +22,13 @@ export interface CancellationRecord {
 }
 
 export interface CancellationRecords {
-  /** Idempotent on `requestId`. */
+  /** Idempotent on `recordId`. */
   append(record: CancellationRecord): Promise<void>;
-  /** Oldest first. */
+  /** The record with this id, if it has been copied to the history. */
+  find(recordId: string): Promise<CancellationRecord | undefined>;
+  /**
+   * Oldest first. Includes the records still held by the order's own document (written with the
+   * ledger change and not yet copied here): the history is derivable from the ledger write.
+   */
   forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]>;
 }

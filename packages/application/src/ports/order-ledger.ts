@@ -1,4 +1,5 @@
-import type { CancellationResult, Order, OrderCancelled } from '@cancel-sync/domain';
+import type { CancellationResult, CancellationStatus, Order, OrderCancelled } from '@cancel-sync/domain';
+import type { CancellationRecord } from './cancellation-records.ts';
 import type { RelaySource } from './relay-source.ts';
 
 /** A cancellation request remembered on its order, so that a retry of it is answered, not re-applied. */
@@ -10,12 +11,19 @@ export interface RememberedRequest {
   readonly receivedAt: Date;
   /** After this it is forgotten. */
   readonly expiresAt: Date;
-  readonly result: CancellationResult;
+  /** `FAILED` requests applied nothing: the ledger keeps only the latest of them (see `OrderLedger`). */
+  readonly status: CancellationStatus;
+  /** The history record holding the whole answer, given back to a retry. */
+  readonly recordId?: string | undefined;
+  /** The whole answer; only on requests remembered before answers were read from the history. */
+  readonly result?: CancellationResult | undefined;
 }
 
 export interface LedgerEntry {
   readonly order: Order;
   readonly rememberedRequests: readonly RememberedRequest[];
+  /** History records written with a ledger change and not yet copied to the history. */
+  readonly pendingRecords: readonly CancellationRecord[];
 }
 
 export interface LedgerWrite {
@@ -26,18 +34,37 @@ export interface LedgerWrite {
   readonly remember?: RememberedRequest | undefined;
   /** Put in the outbox by the same atomic write as the order change. */
   readonly announce?: OrderCancelled | undefined;
+  /** The history record of this change, kept on the order by the same atomic write. */
+  readonly record?: CancellationRecord | undefined;
   /** Remembered requests that expired before this are dropped by the write. */
   readonly now: Date;
+}
+
+/** Refusals remembered per order, at most: the oldest are forgotten first. */
+export const MAX_REMEMBERED_REFUSALS = 200;
+/** Requests that applied something and are still within their window, per order, at most. */
+export const MAX_REMEMBERED_APPLIED = 500;
+
+export interface ReadOptions {
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
  * The order ledger. A write is one atomic, conditional update of one order document: the order, the
  * remembered request and the outbox entry change together or not at all.
+ *
+ * What an order holds is bounded: of the remembered requests that applied nothing (`FAILED`) only
+ * the latest `MAX_REMEMBERED_REFUSALS` are kept (forgetting one is safe: judged again it changes
+ * nothing it would not have changed the first time); the use case refuses to apply more than
+ * `MAX_REMEMBERED_APPLIED` requests within their window rather than forget one of them.
  */
 export interface OrderLedger {
-  find(orderId: string): Promise<LedgerEntry | undefined>;
+  /** `signal` aborts the read (a read changes nothing, so it is safe to give up). */
+  find(orderId: string, options?: ReadOptions): Promise<LedgerEntry | undefined>;
   /** `'conflict'` when the stored revision is not the expected one (or the order already exists). */
   write(change: LedgerWrite): Promise<'written' | 'conflict'>;
+  /** Drops pending history records once they are in the history. */
+  forgetRecords(orderId: string, recordIds: readonly string[]): Promise<void>;
 }
 
 /** An announcement as the outbox keeps it: with the trace of the request that wrote it. */

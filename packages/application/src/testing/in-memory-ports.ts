@@ -30,13 +30,16 @@ import type {
   OrderLedger,
   Outbox,
   OutboxEntry,
+  ReadOptions,
   RelayBatch,
   RelayClaim,
+  RememberedRequest,
   Seller,
   SellerRegistry,
   UniwareClient,
 } from '../index.ts';
 import { DELIVERY_JOB_STATES } from '../ports/delivery-jobs.ts';
+import { MAX_REMEMBERED_REFUSALS } from '../ports/order-ledger.ts';
 
 export class ManualClock implements Clock {
   #now: number;
@@ -77,10 +80,22 @@ export class FakeCrypto implements Crypto {
   }
 }
 
+/** Only the latest `MAX_REMEMBERED_REFUSALS` refusals are kept, as the MongoDB ledger does. */
+const boundRefusals = (remembered: readonly RememberedRequest[]): RememberedRequest[] => {
+  const refusals = remembered.filter((request) => request.status === 'FAILED');
+  const forgotten = new Set(refusals.slice(0, Math.max(0, refusals.length - MAX_REMEMBERED_REFUSALS)));
+  return remembered.filter((request) => !forgotten.has(request));
+};
+
 export class InMemoryLedger implements OrderLedger, Outbox {
   readonly entries = new Map<
     string,
-    { order: Order; rememberedRequests: LedgerEntry['rememberedRequests']; outbox: OrderCancelled[] }
+    {
+      order: Order;
+      rememberedRequests: LedgerEntry['rememberedRequests'];
+      outbox: OrderCancelled[];
+      pendingRecords?: CancellationRecord[];
+    }
   >();
   readonly writes: LedgerWrite[] = [];
   /** Called before each write is applied: lets a test change the order under the writer. */
@@ -98,12 +113,17 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     return this.entries.get(orderId)?.order;
   }
 
-  async find(orderId: string): Promise<LedgerEntry | undefined> {
+  async find(orderId: string, options: ReadOptions = {}): Promise<LedgerEntry | undefined> {
     if (this.failure !== undefined) throw this.failure;
+    options.signal?.throwIfAborted();
     const entry = this.entries.get(orderId);
     return entry === undefined
       ? undefined
-      : structuredClone({ order: entry.order, rememberedRequests: entry.rememberedRequests });
+      : structuredClone({
+          order: entry.order,
+          rememberedRequests: entry.rememberedRequests,
+          pendingRecords: entry.pendingRecords ?? [],
+        });
   }
 
   async write(change: LedgerWrite): Promise<'written' | 'conflict'> {
@@ -118,13 +138,24 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     this.writes.push(change);
     this.entries.set(change.order.orderId, {
       order: change.order,
-      rememberedRequests: [
+      rememberedRequests: boundRefusals([
         ...(current?.rememberedRequests ?? []).filter((remembered) => remembered.expiresAt >= change.now),
         ...(change.remember === undefined ? [] : [change.remember]),
-      ],
+      ]),
       outbox: [...(current?.outbox ?? []), ...(change.announce === undefined ? [] : [change.announce])],
+      pendingRecords: [
+        ...(current?.pendingRecords ?? []),
+        ...(change.record === undefined ? [] : [change.record]),
+      ],
     });
     return 'written';
+  }
+
+  async forgetRecords(orderId: string, recordIds: readonly string[]): Promise<void> {
+    const entry = this.entries.get(orderId);
+    if (entry?.pendingRecords !== undefined) {
+      entry.pendingRecords = entry.pendingRecords.filter((record) => !recordIds.includes(record.recordId));
+    }
   }
 
   /** For tests: every announcement not yet published, in order. */
@@ -171,7 +202,10 @@ export class InMemoryLedger implements OrderLedger, Outbox {
 export class InMemoryRecords implements CancellationRecords {
   readonly records: CancellationRecord[] = [];
   async append(record: CancellationRecord): Promise<void> {
-    if (!this.records.some((known) => known.requestId === record.requestId)) this.records.push(record);
+    if (!this.records.some((known) => known.recordId === record.recordId)) this.records.push(record);
+  }
+  async find(recordId: string): Promise<CancellationRecord | undefined> {
+    return this.records.find((record) => record.recordId === recordId);
   }
   async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
     return this.records.filter((record) => record.sellerId === sellerId && record.orderId === orderId);

@@ -1,0 +1,108 @@
+/**
+ * The `relay` role: what the stores hold for publication goes to Kafka — announcements from the
+ * orders' outboxes, dead letters from their jobs, parked records — one relay each, every batch
+ * claimed by one instance.
+ */
+import {
+  KafkaCancellationEvents,
+  KafkaDeadLetters,
+  KafkaParkedRecordPublisher,
+} from '@cancel-sync/adapter-kafka';
+import { Relay, type RelayEvent } from '@cancel-sync/application';
+import type { Kafka } from 'kafkajs';
+import { tracedAnnouncements } from '../traced.ts';
+import { clock, type RoleContext } from './context.ts';
+
+export const startRelays = async (
+  { config, logger, metrics, throttled, lifecycle, stores, wake, decorateDeadLetters }: RoleContext,
+  kafka: Kafka,
+): Promise<void> => {
+  const { env } = config;
+  const settings = {
+    owner: config.instanceId,
+    batchSize: env.OUTBOX_BATCH_SIZE,
+    pollIntervalMs: env.OUTBOX_POLL_INTERVAL_MS,
+    leaseMs: env.OUTBOX_LEASE_MS,
+    retry: { baseDelayMs: 500, maxDelayMs: 30_000 },
+  };
+  const observe =
+    (name: string, onPublished: (count: number) => void = () => undefined) =>
+    <E>(event: RelayEvent<E>) => {
+      if (event.type === 'published') onPublished(event.batch.entries.length);
+      else
+        throttled.maybe(name, (suppressed) =>
+          logger.error(
+            { err: event.error, part: name, similarSuppressed: suppressed },
+            `${name}: could not publish; will retry`,
+          ),
+        );
+    };
+  const relays: { notify(): void }[] = [];
+  const start = <E>(name: string, relay: Relay<E>) => {
+    relay.start();
+    lifecycle.onStop(name, () => relay.stop());
+    relays.push(relay);
+    return relay;
+  };
+
+  const events = new KafkaCancellationEvents({ kafka, topic: env.TOPIC_ORDER_CANCELLED });
+  await events.connect();
+  lifecycle.onStop('order.cancelled producer', () => events.disconnect());
+  const announcements = start(
+    'outbox relay',
+    new Relay({
+      source: stores.outbox,
+      publish: tracedAnnouncements(env.TOPIC_ORDER_CANCELLED, (batch, headers) =>
+        events.publish(batch, headers),
+      ),
+      clock,
+      random: Math.random,
+      settings,
+      observe: observe('outbox relay', (count) => metrics.outboxPublished.inc(count)),
+    }),
+  );
+
+  const deadLetters = new KafkaDeadLetters({
+    kafka,
+    topic: env.TOPIC_ORDER_CANCELLED_DLQ,
+    sourceTopic: env.TOPIC_ORDER_CANCELLED,
+  });
+  await deadLetters.connect();
+  lifecycle.onStop('dead-letter producer', () => deadLetters.disconnect());
+  const publisher = decorateDeadLetters?.(deadLetters) ?? deadLetters;
+  start(
+    'dead-letter relay',
+    new Relay({
+      source: stores.deadLetterOutbox,
+      publish: (letters) => publisher.publish(letters),
+      clock,
+      random: Math.random,
+      settings,
+      observe: observe('dead-letter relay'),
+    }),
+  );
+
+  const parked = new KafkaParkedRecordPublisher({
+    kafka,
+    deadLetterTopicOf: (topic) =>
+      topic === env.TOPIC_ORDER_LIFECYCLE ? env.TOPIC_ORDER_LIFECYCLE_DLQ : env.TOPIC_ORDER_CANCELLED_DLQ,
+  });
+  await parked.connect();
+  lifecycle.onStop('parked-record producer', () => parked.disconnect());
+  start(
+    'parked-record relay',
+    new Relay({
+      source: stores.parkedRecords,
+      publish: (records) => parked.publish(records),
+      clock,
+      random: Math.random,
+      settings,
+      observe: observe('parked-record relay'),
+    }),
+  );
+
+  wake.announcements = () => announcements.notify();
+  wake.relays = () => {
+    for (const relay of relays) relay.notify();
+  };
+};
