@@ -109,6 +109,7 @@ export const startService = async (
     const mongo = await connectMongo(env.MONGODB_URI, {
       dbName: env.MONGODB_DATABASE,
       maxPoolSize: env.MONGODB_MAX_POOL_SIZE,
+      onCommand: (command) => metrics.mongodbCommands.inc({ command }),
     });
     stops.push({ name: 'mongodb', stop: () => mongo.close() });
     health.set('mongodb', () => mongo.ping().then(() => 'ok'));
