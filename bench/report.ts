@@ -8,6 +8,8 @@ export interface Side {
   readonly p99Ms?: Rounds;
   /** Answers by HTTP status over all rounds, where the case sends HTTP requests. */
   readonly statuses?: Readonly<Record<string, number>>;
+  /** Requests the service answered as retries of an earlier identical one (the bench sends none). */
+  readonly replayed?: number;
 }
 
 export interface Memory {
@@ -117,7 +119,9 @@ export const renderMarkdown = (results: BenchResults): string => {
         ? undefined
         : `service answers ${Object.entries(result.service.statuses)
             .map(([status, count]) => `${status}×${count}`)
-            .join(' ')}`,
+            .join(
+              ' ',
+            )}${result.service.replayed === undefined ? '' : `, ${result.service.replayed} replayed`}`,
     ].filter((note) => note !== undefined);
     lines.push(
       row([

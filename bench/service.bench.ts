@@ -22,7 +22,9 @@ import type { BenchResults, CaseResult, Memory, MemoryRow, Side } from './report
 import {
   addCounts,
   type Counts,
+  commandCounts,
   countsBetween,
+  metricSamples,
   percentile,
   perOperation,
   ratio,
@@ -238,11 +240,17 @@ export const benchService = async (
       `${service.httpUrl}/authToken?username=bench-seller&password=a-bench-password`,
     );
     const { accessToken } = (await tokenAnswer.json()) as { accessToken: string };
-    const body = (orderId: string) =>
-      JSON.stringify({
+    // Uniware sends no Idempotency-Key, and an identical request within DUPLICATE_WINDOW_SECONDS is a
+    // retry: every request asks for one unit more than the last one to the same order, so each is new.
+    const asked = new Map<string, number>();
+    const body = (orderId: string) => {
+      const quantity = (asked.get(orderId) ?? 0) + 1;
+      asked.set(orderId, quantity);
+      return JSON.stringify({
         orderId,
-        orderItems: [{ orderItemId: 'i-1', productId: 'p-1', variantId: 'v-1', quantity: 1 }],
+        orderItems: [{ orderItemId: 'i-1', productId: 'p-1', variantId: 'v-1', quantity }],
       });
+    };
     const post = async (url: string, orderId: string, headers: Record<string, string>) => {
       const response = await fetch(`${url}/orders/cancel`, {
         method: 'POST',
@@ -254,14 +262,18 @@ export const benchService = async (
     };
     let nextOrder = 0;
     const distinct = () => orderIds[nextOrder++ % sizes.orders] ?? HOT_ORDER;
-    const toService = (pick: () => string) => () =>
-      post(service.httpUrl, pick(), { apikey: accessToken, 'idempotency-key': randomUUID() });
+    const toService = (pick: () => string) => () => post(service.httpUrl, pick(), { apikey: accessToken });
     const toBaseline = (pick: () => string) => () => post(inboundBaseline.url, pick(), {});
 
     progress('inbound warm-up');
     await load(16, Math.min(2_000, sizes.inboundRoundMs), toService(distinct));
     await load(16, Math.min(2_000, sizes.inboundRoundMs), toBaseline(distinct));
 
+    /** Answers from an earlier identical request: should stay 0, every request of the bench is new. */
+    const replays = (exposition: string) =>
+      [...metricSamples(exposition, 'cancel_sync_inbound_cancellations_total')]
+        .filter(([labels]) => labels.includes('replayed="true"'))
+        .reduce((sum, [, value]) => sum + value, 0);
     const cases: CaseResult[] = [];
     const report = (result: CaseResult) => {
       cases.push(result);
@@ -279,12 +291,15 @@ export const benchService = async (
         const pick = target === 'distinct orders' ? distinct : () => HOT_ORDER;
         let commands: Record<string, number> = {};
         let operations = 0;
+        let replayed = 0;
         const measured = await alternate(
           sizes.rounds,
           async () => {
-            const before = await service.commands();
+            const before = await service.scrape();
             const result = await load(inFlight, sizes.inboundRoundMs, toService(pick));
-            commands = addCounts(commands, excessCommands(before, await service.commands()));
+            const after = await service.scrape();
+            commands = addCounts(commands, excessCommands(commandCounts(before), commandCounts(after)));
+            replayed += replays(after) - replays(before);
             operations += result.count;
             return result;
           },
@@ -295,7 +310,7 @@ export const benchService = async (
           p99Ms: rounds(results.map((result) => result.p99)),
           statuses: addStatuses(results.map((result) => result.statuses)),
         });
-        const serviceSide = sideOf(measured.service);
+        const serviceSide = { ...sideOf(measured.service), replayed };
         const baselineSide = sideOf(measured.baseline);
         report({
           name,

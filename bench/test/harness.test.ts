@@ -62,7 +62,12 @@ describe('renderMarkdown', () => {
   const inbound: CaseResult = {
     name: 'inbound, 16 in flight, distinct orders',
     unit: 'req/s',
-    service: { throughput: rounds([170, 176, 180]), p99Ms: rounds([200, 204, 210]), statuses: { 200: 900 } },
+    service: {
+      throughput: rounds([170, 176, 180]),
+      p99Ms: rounds([200, 204, 210]),
+      statuses: { 200: 900 },
+      replayed: 0,
+    },
     baseline: { throughput: rounds([480, 482, 490]), p99Ms: rounds([70, 78, 80]) },
     ratio: ratio(176, 482),
     p99Ratio: ratio(204, 78),
@@ -102,7 +107,7 @@ describe('renderMarkdown', () => {
 
   it('puts each case on one row: medians with their spread, the ratio, the p99 ratio and notes', () => {
     expect(markdown).toContain(
-      '| inbound, 16 in flight, distinct orders | req/s | 176 ±3 %, p99 204 ms | 482 ±1 %, p99 78 ms | 0.37× | 2.62× | service answers 200×900 |',
+      '| inbound, 16 in flight, distinct orders | req/s | 176 ±3 %, p99 204 ms | 482 ±1 %, p99 78 ms | 0.37× | 2.62× | service answers 200×900, 0 replayed |',
     );
     expect(markdown).toContain(
       '| outbound, Uniware answers in 50 ms | events/s | 254 ±2 % | 1,086 ±5 % | 0.23× | — | bound 1,280; service 0.20× of it |',
