@@ -91,6 +91,11 @@ const commands = (perOperation: Readonly<Record<string, number>>): string => {
 const memory = (figures: Memory): string =>
   `${number(figures.rssMiB)} MiB (heap ${number(figures.heapUsedMiB)} MiB)`;
 
+const answers = (statuses: Readonly<Record<string, number>>): string =>
+  Object.entries(statuses)
+    .map(([status, count]) => `${status}×${count}`)
+    .join(' ');
+
 const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
 
 /** The Markdown tables of a run: throughput and latency beside the baseline, commands, memory. */
@@ -105,6 +110,7 @@ export const renderMarkdown = (results: BenchResults): string => {
       .join(', ')}.`,
     '',
     'Medians of alternating rounds, ± half the spread between rounds; ratio = service ÷ baseline.',
+    'Throughput counts every answer, whatever its status: see the notes.',
     '',
     row(['case', 'unit', 'service', 'baseline', 'ratio', 'p99 ratio', 'note']),
     row(['---', '---', '---:', '---:', '---:', '---:', '---']),
@@ -117,11 +123,11 @@ export const renderMarkdown = (results: BenchResults): string => {
       result.versus === undefined ? undefined : `${result.versus.label} ${times(result.versus.ratio)}`,
       result.service.statuses === undefined
         ? undefined
-        : `service answers ${Object.entries(result.service.statuses)
-            .map(([status, count]) => `${status}×${count}`)
-            .join(
-              ' ',
-            )}${result.service.replayed === undefined ? '' : `, ${result.service.replayed} replayed`}`,
+        : `service answers ${answers(result.service.statuses)}${result.service.replayed === undefined ? '' : `, ${result.service.replayed} replayed`}`,
+      // Throughput counts every answer: a baseline that gives up on a hot order (409) says so here.
+      result.baseline.statuses === undefined
+        ? undefined
+        : `baseline answers ${answers(result.baseline.statuses)}`,
     ].filter((note) => note !== undefined);
     lines.push(
       row([

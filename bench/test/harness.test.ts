@@ -68,7 +68,11 @@ describe('renderMarkdown', () => {
       statuses: { 200: 900 },
       replayed: 0,
     },
-    baseline: { throughput: rounds([480, 482, 490]), p99Ms: rounds([70, 78, 80]) },
+    baseline: {
+      throughput: rounds([480, 482, 490]),
+      p99Ms: rounds([70, 78, 80]),
+      statuses: { 200: 2000, 409: 5 },
+    },
     ratio: ratio(176, 482),
     p99Ratio: ratio(204, 78),
     commandsPerOperation: { total: 6.8, find: 3.1, update: 2.7, insert: 1, getMore: 0.001 },
@@ -107,7 +111,7 @@ describe('renderMarkdown', () => {
 
   it('puts each case on one row: medians with their spread, the ratio, the p99 ratio and notes', () => {
     expect(markdown).toContain(
-      '| inbound, 16 in flight, distinct orders | req/s | 176 ±3 %, p99 204 ms | 482 ±1 %, p99 78 ms | 0.37× | 2.62× | service answers 200×900, 0 replayed |',
+      '| inbound, 16 in flight, distinct orders | req/s | 176 ±3 %, p99 204 ms | 482 ±1 %, p99 78 ms | 0.37× | 2.62× | service answers 200×900, 0 replayed; baseline answers 200×2000 409×5 |',
     );
     expect(markdown).toContain(
       '| outbound, Uniware answers in 50 ms | events/s | 254 ±2 % | 1,086 ±5 % | 0.23× | — | bound 1,280; service 0.20× of it |',
