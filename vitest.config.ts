@@ -33,6 +33,8 @@ export default defineConfig({
       unit('adapter-crypto', 'packages/adapter-crypto'),
       unit('adapter-uniware', 'packages/adapter-uniware'),
       unit('uc-sandbox', 'apps/uc-sandbox'),
+      // The benchmark harness's pure parts only; the benchmarks themselves run with `pnpm bench`.
+      unit('bench', 'bench'),
       integration('devstack', 'packages/devstack'),
       integration('adapter-mongodb', 'packages/adapter-mongodb'),
       integration('adapter-kafka', 'packages/adapter-kafka'),

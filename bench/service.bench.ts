@@ -1,70 +1,114 @@
 /**
- * The whole service as a separate process against the real stack and the Uniware sandbox:
- * inbound POST /orders/cancel throughput and latency (new requests and retries), outbound
- * order.cancelled → Uniware throughput and end-to-end latency, and the service's memory.
+ * The service as its own process against the real stack and the Uniware sandbox, every case beside
+ * its baseline in the same run, in alternating rounds (service first in odd rounds, baseline first
+ * in even ones), so that a neighbour's load on the shared machine falls on both sides alike:
+ * - inbound POST /orders/cancel at 1, 16 and 64 in flight, on distinct orders and on one hot order,
+ *   against a bare Fastify route that reads the order and makes one conditional update;
+ * - outbound order.cancelled → Uniware with the sandbox answering in 0 ms and in 50 ms, and two
+ *   service instances against one, against a bare kafkajs consumer calling the sandbox with undici;
+ * - memory (RSS, heap used) at idle, after each case and after an idle settle;
+ * - MongoDB commands per operation, from the service's `cancel_sync_mongodb_commands_total`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createNodeCrypto } from '@cancel-sync/adapter-crypto';
 import { connectMongo, createMongoStores } from '@cancel-sync/adapter-mongodb';
 import { registerSeller } from '@cancel-sync/application';
 import type { Stack } from '@cancel-sync/devstack';
 import { startSandbox } from '@cancel-sync/uc-sandbox';
-import { Kafka, logLevel } from 'kafkajs';
-import { round, rssMiB, summary } from './stats.ts';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { type ServiceProcess, spawnBaseline, spawnService } from './processes.ts';
+import type { BenchResults, CaseResult, Memory, MemoryRow, Side } from './report.ts';
+import {
+  addCounts,
+  type Counts,
+  commandCounts,
+  countsBetween,
+  metricSamples,
+  percentile,
+  perOperation,
+  ratio,
+  round,
+  rounds,
+} from './stats.ts';
 
-const serviceDir = fileURLToPath(new URL('../apps/service/', import.meta.url));
+export interface BenchSizes {
+  /** Rounds per side of each case (at least 3). */
+  readonly rounds: number;
+  /** How long one inbound round sends requests, in ms. */
+  readonly inboundRoundMs: number;
+  /** Events published per outbound round. */
+  readonly events: number;
+  /** Orders in the ledger (and in the baseline's collection): on the embedded server, scans grow with it. */
+  readonly orders: number;
+  /** Calls to Uniware in flight, for the service and the bare consumer alike. */
+  readonly outboundInFlight: number;
+  /** The sandbox's answer time in the slow outbound case. */
+  readonly slowUniwareMs: number;
+  /** Idle time before the last memory reading. */
+  readonly settleMs: number;
+}
 
-const spawnService = (env: Record<string, string>): Promise<{ child: ChildProcess; httpUrl: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['src/main.ts'], {
-      cwd: serviceDir,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const started = /"httpUrl":"([^"]+)"[^\n]*"cancel-sync started"/.exec(buffered);
-      if (started?.[1] !== undefined) resolve({ child, httpUrl: started[1] });
-      if (buffered.length > 1_000_000) buffered = buffered.slice(-10_000);
-    });
-    child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
-  });
+const INBOUND_IN_FLIGHT = [1, 16, 64] as const;
+const HOT_ORDER = 'SO-HOT';
+const lines = [
+  { orderItemId: 'i-1', productId: 'p-1', variantId: 'v-1', quantity: 1_000_000_000, cancelledQuantity: 0 },
+];
 
-/** Runs `total` requests with `concurrency` in flight; returns latencies (ms) and elapsed seconds. */
-const load = async (total: number, concurrency: number, send: (index: number) => Promise<number>) => {
+/** Sends with `inFlight` at once for `durationMs`; requests per second and p99 latency. */
+const load = async (inFlight: number, durationMs: number, send: () => Promise<number>) => {
   const latencies: number[] = [];
-  const statuses = new Map<number, number>();
-  let next = 0;
+  const statuses: Record<string, number> = {};
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const index = next++;
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() - started < durationMs) {
         const before = performance.now();
-        const status = await send(index);
+        const status = await send();
         latencies.push(performance.now() - before);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        statuses[status] = (statuses[status] ?? 0) + 1;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
   return {
-    requestsPerSecond: round(total / seconds, 0),
-    latencyMs: summary(latencies),
-    statuses: Object.fromEntries(statuses),
+    count: latencies.length,
+    perSecond: latencies.length / seconds,
+    p99: percentile(latencies, 99),
+    statuses,
   };
 };
 
+/** Runs `rounds` of both sides, alternating which goes first. */
+const alternate = async <T>(count: number, service: () => Promise<T>, baseline: () => Promise<T>) => {
+  const results = { service: [] as T[], baseline: [] as T[] };
+  for (let index = 0; index < count; index += 1) {
+    if (index % 2 === 0) {
+      results.service.push(await service());
+      results.baseline.push(await baseline());
+    } else {
+      results.baseline.push(await baseline());
+      results.service.push(await service());
+    }
+  }
+  return results;
+};
+
+const addStatuses = (all: readonly Record<string, number>[]): Record<string, number> => addCounts(...all);
+
 export const benchService = async (
   stack: Stack,
-  sizes: { requests: number; concurrency: number; events: number },
-) => {
-  const sandbox = await startSandbox({ logLevel: 'silent', maxRecordedCalls: sizes.events + 1000 });
+  sizes: BenchSizes,
+  quick: boolean,
+): Promise<BenchResults> => {
+  const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+  const sandbox = await startSandbox({ logLevel: 'silent', maxRecordedCalls: 100 });
   const suffix = randomUUID().slice(0, 8);
-  const env = {
+  const kafka = new Kafka({ clientId: 'bench', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const producer: Producer = kafka.producer();
+  const admin = kafka.admin();
+  const env: Record<string, string> = {
     MONGODB_URI: stack.mongodbUri,
     MONGODB_DATABASE: `bench_${suffix}`,
     KAFKA_BROKERS: stack.kafkaBrokers.join(','),
@@ -75,150 +119,409 @@ export const benchService = async (
     TOPIC_ORDER_LIFECYCLE_DLQ: `order.lifecycle.dlq.bench.${suffix}`,
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: '0',
-    METRICS_ENABLED: 'false',
+    METRICS_ENABLED: 'true',
+    METRICS_PORT: '0',
     LOG_LEVEL: 'info',
     UC_BASE_URL: sandbox.url,
     UC_CLIENT_ID: 'sandbox-client',
     UC_SECURITY_KEY: 'sandbox-security-key',
     UC_REQUESTS_PER_SECOND: '100000',
-    UC_MAX_CONCURRENCY: '32',
-    DELIVERY_POLL_INTERVAL_MS: '20',
-    OUTBOX_POLL_INTERVAL_MS: '20',
+    UC_MAX_CONCURRENCY: String(sizes.outboundInFlight),
+    UC_CONNECTIONS: String(sizes.outboundInFlight),
+    // Poll intervals and everything else at the service's defaults: what it costs as shipped.
+    ...Object.fromEntries(
+      (process.env.BENCH_SERVICE_ENV ?? '')
+        .split(',')
+        .filter((pair) => pair.includes('='))
+        .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
+    ),
   };
-  const mongo = await connectMongo(stack.mongodbUri, { dbName: env.MONGODB_DATABASE });
-  const stores = createMongoStores(mongo.db);
-  await stores.ensureIndexes();
-  const crypto = createNodeCrypto();
-  await registerSeller({
-    sellers: stores.sellers,
-    tokens: stores.accessTokens,
-    crypto,
-    clock: { now: () => new Date() },
-  })({
-    sellerId: 'seller-1',
-    username: 'bench-seller',
-    uniwareMerchantId: 'bench-merchant',
-    password: 'a-bench-password',
-  });
-  const orders = Array.from({ length: 200 }, (_, index) => `SO-B${index}`);
-  for (const orderId of orders) {
-    await stores.ledger.write({
-      expectedRevision: undefined,
-      order: {
-        orderId,
-        sellerId: 'seller-1',
-        status: 'CREATED',
-        revision: 1,
-        sourceRevision: 1,
-        items: [
-          {
-            orderItemId: 'i-1',
-            productId: 'p-1',
-            variantId: 'v-1',
-            quantity: 1_000_000,
-            cancelledQuantity: 0,
-            status: 'CREATED',
-          },
-        ],
-      },
-      now: new Date(),
-    });
-  }
-
-  const { child, httpUrl } = await spawnService(env);
-  const pid = child.pid ?? 0;
+  const baselineDatabase = `bench_baseline_${suffix}`;
+  const baselineTopic = `order.cancelled.bench-baseline.${suffix}`;
+  const mongo = await connectMongo(stack.mongodbUri, { dbName: env.MONGODB_DATABASE ?? '' });
+  const processes: { stop(): Promise<void> }[] = [];
   try {
-    const rssAtStart = await rssMiB(pid);
-    const tokenAnswer = await fetch(`${httpUrl}/authToken?username=bench-seller&password=a-bench-password`);
-    const { accessToken } = (await tokenAnswer.json()) as { accessToken: string };
-    const cancel = async (orderId: string, key?: string) => {
-      const response = await fetch(`${httpUrl}/orders/cancel`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          apikey: accessToken,
-          ...(key === undefined ? {} : { 'idempotency-key': key }),
-        },
-        body: JSON.stringify({
+    // The same orders on both sides: the service's ledger and the baseline's bare collection.
+    const stores = createMongoStores(mongo.db);
+    await stores.ensureIndexes();
+    await registerSeller({
+      sellers: stores.sellers,
+      tokens: stores.accessTokens,
+      crypto: createNodeCrypto(),
+      clock: { now: () => new Date() },
+    })({
+      sellerId: 'seller-1',
+      username: 'bench-seller',
+      uniwareMerchantId: 'bench-merchant',
+      password: 'a-bench-password',
+    });
+    // Outbound events cancel orders the ledger knows (an unknown one waits DELIVERY_AWAIT_LEDGER_SECONDS):
+    // one per event of a round, the same ones every round.
+    const orderIds = [...Array.from({ length: sizes.orders }, (_, index) => `SO-B${index}`), HOT_ORDER];
+    const outboundOrderIds = Array.from({ length: sizes.events }, (_, index) => `SO-OUT-${index}`);
+    for (const orderId of [...orderIds, ...outboundOrderIds]) {
+      await stores.ledger.write({
+        expectedRevision: undefined,
+        order: {
           orderId,
-          orderItems: [{ orderItemId: 'i-1', productId: 'p-1', variantId: 'v-1', quantity: 1 }],
-        }),
+          sellerId: 'seller-1',
+          status: 'CREATED',
+          revision: 1,
+          sourceRevision: 1,
+          items: lines.map((line) => ({ ...line, status: 'CREATED' as const })),
+        },
+        now: new Date(),
+      });
+    }
+    const baselineOrders = mongo.client
+      .db(baselineDatabase)
+      .collection<{ _id: string; revision: number; items: typeof lines }>('orders');
+    await baselineOrders.insertMany(
+      [...orderIds, ...outboundOrderIds].map((orderId) => ({ _id: orderId, revision: 1, items: lines })),
+    );
+    await producer.connect();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: baselineTopic, numPartitions: 6 }], waitForLeaders: true });
+
+    progress('starting the service and the baselines');
+    const service = await spawnService(env);
+    processes.push(service);
+    const inboundBaseline = await spawnBaseline('inbound', {
+      BASELINE_MONGODB_URI: stack.mongodbUri,
+      BASELINE_DATABASE: baselineDatabase,
+    });
+    processes.push(inboundBaseline);
+    const outboundBaseline = await spawnBaseline('outbound', {
+      BASELINE_KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+      BASELINE_TOPIC: baselineTopic,
+      BASELINE_GROUP_ID: `bench-baseline-${suffix}`,
+      BASELINE_UC_BASE_URL: sandbox.url,
+      BASELINE_MERCHANT_ID: 'bench-merchant',
+      BASELINE_IN_FLIGHT: String(sizes.outboundInFlight),
+    });
+    processes.push(outboundBaseline);
+    const services: ServiceProcess[] = [service];
+    const commandsOfAll = async (): Promise<Record<string, number>> =>
+      addCounts(...(await Promise.all(services.map((each) => each.commands()))));
+
+    // What one scrape costs, and what the service sends when nothing happens.
+    await sleep(2_000);
+    const first = await service.commands();
+    await service.commands();
+    const third = await service.commands();
+    const scrapeCommands = Object.fromEntries(
+      Object.entries(countsBetween(first, third)).map(([name, value]) => [name, value / 2]),
+    );
+    await sleep(1_000);
+    const idleWindowStarted = performance.now();
+    const idleBefore = await service.commands();
+    await sleep(2_000);
+    const idleAfter = await service.commands();
+    const idleCommandsPerSecond = perOperation(
+      countsBetween(idleBefore, idleAfter, scrapeCommands),
+      (performance.now() - idleWindowStarted) / 1000,
+    );
+    const memory: MemoryRow[] = [
+      {
+        name: 'idle after start',
+        service: await service.memory(),
+        baseline: await inboundBaseline.memory(),
+        baselineName: 'bare Fastify',
+      },
+      {
+        name: 'idle after start (outbound baseline)',
+        service: await service.memory(),
+        baseline: await outboundBaseline.memory(),
+        baselineName: 'bare kafkajs consumer',
+      },
+    ];
+
+    const tokenAnswer = await fetch(
+      `${service.httpUrl}/authToken?username=bench-seller&password=a-bench-password`,
+    );
+    const { accessToken } = (await tokenAnswer.json()) as { accessToken: string };
+    // Uniware sends no Idempotency-Key, and an identical request within DUPLICATE_WINDOW_SECONDS is a
+    // retry: every request asks for one unit more than the last one to the same order, so each is new.
+    const asked = new Map<string, number>();
+    const body = (orderId: string) => {
+      const quantity = (asked.get(orderId) ?? 0) + 1;
+      asked.set(orderId, quantity);
+      return JSON.stringify({
+        orderId,
+        orderItems: [{ orderItemId: 'i-1', productId: 'p-1', variantId: 'v-1', quantity }],
+      });
+    };
+    const post = async (url: string, orderId: string, headers: Record<string, string>) => {
+      const response = await fetch(`${url}/orders/cancel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: body(orderId),
       });
       await response.arrayBuffer();
       return response.status;
     };
-    // Warm-up: connections, JIT, the replay entries used by the retry phase.
-    await load(400, sizes.concurrency, (index) =>
-      cancel(orders[index % orders.length] ?? '', `warm-${index}`),
-    );
-    for (const orderId of orders) await cancel(orderId);
+    let nextOrder = 0;
+    const distinct = () => orderIds[nextOrder++ % sizes.orders] ?? HOT_ORDER;
+    const toService = (pick: () => string) => () => post(service.httpUrl, pick(), { apikey: accessToken });
+    const toBaseline = (pick: () => string) => () => post(inboundBaseline.url, pick(), {});
 
-    const fresh = await load(sizes.requests, sizes.concurrency, (index) =>
-      cancel(orders[index % orders.length] ?? '', randomUUID()),
-    );
-    const retries = await load(sizes.requests, sizes.concurrency, (index) =>
-      cancel(orders[index % orders.length] ?? ''),
-    );
-    const rssAfterInbound = await rssMiB(pid);
+    progress('inbound warm-up');
+    await load(16, Math.min(2_000, sizes.inboundRoundMs), toService(distinct));
+    await load(16, Math.min(2_000, sizes.inboundRoundMs), toBaseline(distinct));
 
-    // Outbound: events published at once, delivered through the sandbox.
-    const kafka = new Kafka({ clientId: 'bench', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
-    const producer = kafka.producer();
-    await producer.connect();
-    sandbox.state.calls.clear();
-    const publishedAt = new Map<string, number>();
-    const started = performance.now();
-    for (let from = 0; from < sizes.events; from += 500) {
-      const batch = Array.from({ length: Math.min(500, sizes.events - from) }, (_, offset) => {
-        const orderId = `SO-OUT-${from + offset}`;
-        publishedAt.set(orderId, Date.now());
-        return {
-          key: orderId,
-          value: JSON.stringify({
-            schemaVersion: 1,
-            eventId: randomUUID(),
-            occurredAt: new Date().toISOString(),
-            source: 'customer',
-            orderId,
-            sellerId: 'seller-1',
-            items: [{ productId: 'p-1', variantId: 'v-1', quantity: 1 }],
-            reason: 'bench',
-          }),
-        };
-      });
-      await producer.send({ topic: env.TOPIC_ORDER_CANCELLED, messages: batch });
+    /** Answers from an earlier identical request: should stay 0, every request of the bench is new. */
+    const replays = (exposition: string) =>
+      [...metricSamples(exposition, 'cancel_sync_inbound_cancellations_total')]
+        .filter(([labels]) => labels.includes('replayed="true"'))
+        .reduce((sum, [, value]) => sum + value, 0);
+    const cases: CaseResult[] = [];
+    const report = (result: CaseResult) => {
+      cases.push(result);
+      progress(
+        `${result.name}: service ${result.service.throughput.median} (${result.service.throughput.rounds.join(', ')}), baseline ${result.baseline.throughput.median} (${result.baseline.throughput.rounds.join(', ')}), ratio ${result.ratio}; commands ${JSON.stringify(result.commandsPerOperation)}`,
+      );
+    };
+    const excessCommands = (before: Counts, after: Counts): Record<string, number> =>
+      countsBetween(before, after, scrapeCommands);
+
+    for (const target of ['distinct orders', 'one hot order'] as const) {
+      for (const inFlight of INBOUND_IN_FLIGHT) {
+        const name = `inbound, ${inFlight} in flight, ${target}`;
+        progress(name);
+        const pick = target === 'distinct orders' ? distinct : () => HOT_ORDER;
+        let commands: Record<string, number> = {};
+        let operations = 0;
+        let replayed = 0;
+        const measured = await alternate(
+          sizes.rounds,
+          async () => {
+            const before = await service.scrape();
+            const result = await load(inFlight, sizes.inboundRoundMs, toService(pick));
+            const after = await service.scrape();
+            commands = addCounts(commands, excessCommands(commandCounts(before), commandCounts(after)));
+            replayed += replays(after) - replays(before);
+            operations += result.count;
+            return result;
+          },
+          () => load(inFlight, sizes.inboundRoundMs, toBaseline(pick)),
+        );
+        const sideOf = (results: typeof measured.service): Side => ({
+          throughput: rounds(results.map((result) => result.perSecond)),
+          p99Ms: rounds(results.map((result) => result.p99)),
+          statuses: addStatuses(results.map((result) => result.statuses)),
+        });
+        const serviceSide = { ...sideOf(measured.service), replayed };
+        const baselineSide = sideOf(measured.baseline);
+        report({
+          name,
+          unit: 'req/s',
+          service: serviceSide,
+          baseline: baselineSide,
+          ratio: ratio(serviceSide.throughput.median, baselineSide.throughput.median),
+          p99Ratio: ratio(serviceSide.p99Ms?.median ?? Number.NaN, baselineSide.p99Ms?.median ?? Number.NaN),
+          commandsPerOperation: perOperation(commands, operations),
+          memoryAfter: { service: await service.memory(), baseline: await inboundBaseline.memory() },
+        });
+      }
     }
-    await producer.disconnect();
-    for (;;) {
-      if ((await stores.deliveryJobs.countByState()).delivered >= sizes.events) break;
-      if (performance.now() - started > 300_000) throw new Error('outbound bench did not finish in 300 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const outboundSeconds = (performance.now() - started) / 1000;
-    const endToEnd = sandbox.state.calls
-      .list()
-      .map((call) => Date.parse(call.receivedAt) - (publishedAt.get(call.saleOrderCode ?? '') ?? Number.NaN))
-      .filter((ms) => Number.isFinite(ms));
-    const rssAfterOutbound = await rssMiB(pid);
+    memory.push({
+      name: 'after the inbound cases',
+      service: await service.memory(),
+      baseline: await inboundBaseline.memory(),
+      baselineName: 'bare Fastify',
+    });
 
+    // Outbound: a round publishes `events` records and ends when the sandbox has answered them all.
+    const publish = async (topic: string, count: number) => {
+      for (let from = 0; from < count; from += 500) {
+        const messages = Array.from({ length: Math.min(500, count - from) }, (_, offset) => {
+          const orderId = outboundOrderIds[from + offset] ?? '';
+          return {
+            key: orderId,
+            value: JSON.stringify({
+              schemaVersion: 1,
+              eventId: randomUUID(),
+              occurredAt: new Date().toISOString(),
+              source: 'customer',
+              orderId,
+              sellerId: 'seller-1',
+              items: [{ productId: 'p-1', variantId: 'v-1', quantity: 1 }],
+              reason: 'bench',
+            }),
+          };
+        });
+        await producer.send({ topic, messages });
+      }
+    };
+    const answered = () => sandbox.state.calls.stats().answered;
+    const quiet = async () => {
+      for (let last = answered(); ; ) {
+        await sleep(300);
+        const now = answered();
+        if (now === last) return;
+        last = now;
+      }
+    };
+    const outboundRound = async (topic: string, count: number) => {
+      await quiet();
+      const before = answered();
+      const started = performance.now();
+      await publish(topic, count);
+      while (answered() - before < count) {
+        if (performance.now() - started > 180_000)
+          throw new Error(`${count} events not answered within 180 s`);
+        await sleep(5);
+      }
+      return { count, perSecond: count / ((performance.now() - started) / 1000) };
+    };
+    const serviceRound = async () => {
+      const before = await commandsOfAll();
+      const result = await outboundRound(env.TOPIC_ORDER_CANCELLED ?? '', sizes.events);
+      return { ...result, commands: excessCommandsOfAll(before, await commandsOfAll()) };
+    };
+    const excessCommandsOfAll = (before: Counts, after: Counts) =>
+      countsBetween(
+        before,
+        after,
+        Object.fromEntries(
+          Object.entries(scrapeCommands).map(([name, value]) => [name, value * services.length]),
+        ),
+      );
+    const baselineRound = async () => ({
+      ...(await outboundRound(baselineTopic, sizes.events)),
+      commands: {} as Record<string, number>,
+    });
+    const serviceMemory = async (): Promise<Memory> => {
+      const all = await Promise.all(services.map((each) => each.memory()));
+      return {
+        rssMiB: round(
+          all.reduce((sum, each) => sum + each.rssMiB, 0),
+          1,
+        ),
+        heapUsedMiB: round(
+          all.reduce((sum, each) => sum + each.heapUsedMiB, 0),
+          1,
+        ),
+      };
+    };
+    const outboundCase = async (name: string, bound?: number): Promise<CaseResult> => {
+      progress(name);
+      const measured = await alternate(sizes.rounds, serviceRound, baselineRound);
+      const serviceSide = { throughput: rounds(measured.service.map((result) => result.perSecond)) };
+      const baselineSide = { throughput: rounds(measured.baseline.map((result) => result.perSecond)) };
+      return {
+        name,
+        unit: 'events/s',
+        service: serviceSide,
+        baseline: baselineSide,
+        ratio: ratio(serviceSide.throughput.median, baselineSide.throughput.median),
+        ...(bound === undefined ? {} : { bound, ratioToBound: ratio(serviceSide.throughput.median, bound) }),
+        commandsPerOperation: perOperation(
+          addCounts(...measured.service.map((result) => result.commands)),
+          measured.service.reduce((sum, result) => sum + result.count, 0),
+        ),
+        memoryAfter: { service: await serviceMemory(), baseline: await outboundBaseline.memory() },
+      };
+    };
+
+    progress('outbound warm-up');
+    await outboundRound(env.TOPIC_ORDER_CANCELLED ?? '', Math.min(200, sizes.events));
+    await outboundRound(baselineTopic, Math.min(200, sizes.events));
+    const atOnce = await outboundCase('outbound, Uniware answers at once');
+    report(atOnce);
+    sandbox.state.setFaults({ latency: { kind: 'fixed', ms: sizes.slowUniwareMs } });
+    report(
+      await outboundCase(
+        `outbound, Uniware answers in ${sizes.slowUniwareMs} ms`,
+        Math.round(sizes.outboundInFlight / (sizes.slowUniwareMs / 1000)),
+      ),
+    );
+    sandbox.state.setFaults({});
+    memory.push({
+      name: 'after the outbound cases',
+      service: await service.memory(),
+      baseline: await outboundBaseline.memory(),
+      baselineName: 'bare kafkajs consumer',
+    });
+
+    progress('starting a second service instance');
+    const secondInstance = await spawnService({ ...env, SERVICE_INSTANCE_ID: `bench-2-${suffix}` });
+    processes.push(secondInstance);
+    services.push(secondInstance);
+    const group = `${env.KAFKA_GROUP_ID}.order-cancelled`;
+    for (const started = performance.now(); ; await sleep(250)) {
+      const [described] = (await admin.describeGroups([group])).groups;
+      if (described?.state === 'Stable' && described.members.length === 2) break;
+      if (performance.now() - started > 60_000)
+        throw new Error(`${group} did not settle on two members in 60 s`);
+    }
+    await outboundRound(env.TOPIC_ORDER_CANCELLED ?? '', Math.min(200, sizes.events));
+    const twoInstances = await outboundCase('outbound, two instances, Uniware answers at once');
+    report({
+      ...twoInstances,
+      versus: {
+        label: 'two instances ÷ one',
+        ratio: ratio(twoInstances.service.throughput.median, atOnce.service.throughput.median),
+      },
+    });
+    memory.push({
+      name: 'after the two-instance case (both instances)',
+      service: await serviceMemory(),
+      baseline: await outboundBaseline.memory(),
+      baselineName: 'bare kafkajs consumer',
+    });
+
+    progress(`idle for ${sizes.settleMs} ms`);
+    await sleep(sizes.settleMs);
+    memory.push(
+      {
+        name: `after ${sizes.settleMs / 1000} s idle (first instance)`,
+        service: await service.memory(),
+        baseline: await inboundBaseline.memory(),
+        baselineName: 'bare Fastify',
+      },
+      {
+        name: `after ${sizes.settleMs / 1000} s idle (first instance, outbound baseline)`,
+        service: await service.memory(),
+        baseline: await outboundBaseline.memory(),
+        baselineName: 'bare kafkajs consumer',
+      },
+    );
+
+    const idle = memory[0]?.service.rssMiB ?? Number.NaN;
+    const settled = memory.at(-1)?.service.rssMiB ?? Number.NaN;
+    const peak = Math.max(
+      ...cases.map(
+        (result) => result.memoryAfter.service.rssMiB / (result.name.includes('two instances') ? 2 : 1),
+      ),
+    );
     return {
-      inbound: {
-        concurrency: sizes.concurrency,
-        newCancellations: fresh,
-        identicalRetries: retries,
-        retryToNewThroughputRatio: round(retries.requestsPerSecond / fresh.requestsPerSecond, 2),
+      at: new Date().toISOString(),
+      settle: {
+        idleRssMiB: idle,
+        peakRssMiB: round(peak, 1),
+        settledRssMiB: settled,
+        settleMs: sizes.settleMs,
+        backNearIdle: settled <= idle * 1.2,
       },
-      outbound: {
-        events: sizes.events,
-        eventsPerSecond: round(sizes.events / outboundSeconds, 0),
-        publishToUniwareMs: summary(endToEnd),
-      },
-      serviceRssMiB: { atStart: rssAtStart, afterInbound: rssAfterInbound, afterOutbound: rssAfterOutbound },
+      quick,
+      machine: {},
+      sizes: { ...sizes },
+      cases,
+      memory,
+      idleCommandsPerSecond,
+      scrapeCommands,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    for (const each of processes.reverse()) await each.stop().catch(() => undefined);
+    await producer.disconnect().catch(() => undefined);
+    await admin.deleteTopics({ topics: [baselineTopic] }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
     await mongo.db.dropDatabase().catch(() => undefined);
+    await mongo.client
+      .db(baselineDatabase)
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo.close();
     await sandbox.close();
   }

@@ -76,6 +76,12 @@ export const createMetrics = () => {
       help: 'Conditional ledger writes that found the order changed by another writer (each is retried).',
       registers,
     }),
+    mongodbCommands: new Counter({
+      name: 'cancel_sync_mongodb_commands_total',
+      help: 'Commands sent to MongoDB, by command name (driver command monitoring): what each operation costs the database.',
+      labelNames: ['command'] as const,
+      registers,
+    }),
     scrapeReads,
     scrapeSourceUp: new Gauge({
       name: 'cancel_sync_scrape_source_up',

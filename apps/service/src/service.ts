@@ -57,6 +57,7 @@ export const startService = async (
     const mongo = await connectMongo(env.MONGODB_URI, {
       dbName: env.MONGODB_DATABASE,
       maxPoolSize: env.MONGODB_MAX_POOL_SIZE,
+      onCommand: (command) => metrics.mongodbCommands.inc({ command }),
     });
     lifecycle.onStop('mongodb', () => mongo.close());
     lifecycle.check('mongodb', () => mongo.ping().then(() => 'ok'));

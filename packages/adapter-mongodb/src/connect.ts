@@ -9,6 +9,12 @@ export interface MongoConnectionOptions {
   readonly connectTimeoutMS?: number;
   readonly maxPoolSize?: number;
   readonly appName?: string;
+  /**
+   * Called with the name of every command the driver sends (`find`, `update`, `insert`, ...), from
+   * the driver's command monitoring; connection handshakes and heartbeats are not commands. Off
+   * when absent: monitoring costs a little on every command.
+   */
+  readonly onCommand?: (commandName: string) => void;
 }
 
 export interface MongoConnection {
@@ -40,7 +46,10 @@ export const connectMongo = async (
     // Every write of this service is a single-document update whose outcome decides what it answers.
     writeConcern: { w: 'majority' },
     retryWrites: true,
+    monitorCommands: options.onCommand !== undefined,
   });
+  const { onCommand } = options;
+  if (onCommand !== undefined) client.on('commandStarted', (event) => onCommand(event.commandName));
   try {
     await client.connect();
   } catch (error) {

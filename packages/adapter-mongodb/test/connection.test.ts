@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { COLLECTIONS } from '../src/collections.ts';
 import { connectMongo } from '../src/connect.ts';
 import { INDEXES } from '../src/indexes.ts';
@@ -29,6 +29,26 @@ describe('connectMongo', () => {
       }),
     ).rejects.toThrow();
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('reports every command it sends, by name, to onCommand', async () => {
+    const commands: string[] = [];
+    const own = await connectMongo(inject('stack').mongodbUri, {
+      dbName: database.connection.db.databaseName,
+      onCommand: (name) => commands.push(name),
+    });
+    try {
+      commands.length = 0; // the start's ping
+      const collection = own.db.collection<{ _id: string; n: number }>(
+        `commands_${randomUUID().slice(0, 8)}`,
+      );
+      await collection.insertOne({ _id: 'a', n: 1 });
+      await collection.findOne({ _id: 'a' });
+      await collection.updateOne({ _id: 'a', n: 1 }, { $set: { n: 2 } });
+      expect(commands).toEqual(['insert', 'find', 'update']);
+    } finally {
+      await own.close();
+    }
   });
 
   it('no longer answers a ping once closed', async () => {
