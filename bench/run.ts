@@ -22,6 +22,13 @@ import { benchDomain } from './domain.bench.ts';
 import { renderMarkdown } from './report.ts';
 import { type BenchSizes, benchService } from './service.bench.ts';
 
+if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  process.stdout.write(
+    'usage: pnpm bench\n  Runs every benchmark case beside its baseline in alternating rounds and writes bench/results/<date>.json\n  and .md. BENCH_QUICK=1 for a short run; sizes: BENCH_ROUNDS, BENCH_INBOUND_ROUND_MS, BENCH_EVENTS,\n  BENCH_ORDERS, BENCH_OUTBOUND_IN_FLIGHT, BENCH_SLOW_UNIWARE_MS, BENCH_SETTLE_MS, BENCH_SERVICE_ENV.\n',
+  );
+  process.exit(0);
+}
+
 const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
 const size = (name: string, full: number, quickValue: number, minimum = 1): number => {
   const text = process.env[name];

@@ -10,6 +10,13 @@ import { startSandbox } from '@cancel-sync/uc-sandbox';
 import { seedDemo, tryIt } from './demo.ts';
 import { readEnvStack } from './env-stack.ts';
 
+if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  process.stdout.write(
+    'usage: pnpm start\n  Runs the service with Kafka, MongoDB (from KAFKA_BROKERS/MONGODB_URI, .env.stack, Docker, else embedded)\n  and the Uniware sandbox on SANDBOX_PORT (8089) unless UC_BASE_URL is set; on an empty database it puts a\n  demo seller and orders in place and prints a try-it. Every service variable applies (see the README).\n  Ctrl-C stops everything it started.\n',
+  );
+  process.exit(0);
+}
+
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Endpoints of a stack started with `pnpm stack up` are used as if they were in the environment.
 const fromStackFile = readEnvStack();

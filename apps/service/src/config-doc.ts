@@ -109,7 +109,11 @@ export const withTable = (readme: string): string => {
 };
 
 if (import.meta.main) {
-  if (process.argv.includes('--print')) {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(
+      'usage: pnpm config:doc [--print]\n  Writes the configuration table of README.md and .env.example from the schema; --print prints the table.\n',
+    );
+  } else if (process.argv.includes('--print')) {
     process.stdout.write(`${configTable()}\n`);
   } else {
     const readme = new URL('../../../README.md', import.meta.url);

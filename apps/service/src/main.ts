@@ -4,6 +4,13 @@ import { createLogger } from './logger.ts';
 import { startService } from './service.ts';
 import { shutdownTelemetry } from './telemetry-sdk.ts';
 
+if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  process.stdout.write(
+    'usage: node apps/service/src/main.ts (or pnpm --filter @cancel-sync/service start)\n  Runs cancel-sync, configured by environment variables only (the configuration table of the README,\n  .env.example). SIGTERM or SIGINT stops it gracefully.\n',
+  );
+  process.exit(0);
+}
+
 const main = async (): Promise<void> => {
   let config: ReturnType<typeof loadConfig>;
   try {

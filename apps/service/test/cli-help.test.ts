@@ -27,3 +27,18 @@ describe.each([['apps/service/src/sellers-cli.ts'], ['scripts/dev-events.ts']])(
     expect(answer.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe.each([
+  ['scripts/start.ts'],
+  ['bench/run.ts'],
+  ['apps/uc-sandbox/src/main.ts'],
+  ['packages/contracts/src/generate-cli.ts'],
+  ['apps/service/src/config-doc.ts'],
+  ['apps/service/src/main.ts'],
+])('%s', (script) => {
+  it('prints its usage for --help, exits 0 and starts nothing', () => {
+    const answer = run(script, '--help');
+    expect({ status: answer.status, stderr: answer.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(answer.stdout).toMatch(/^usage:/);
+  });
+});

@@ -2,6 +2,13 @@
 import { optionsFromEnv, SandboxConfigError } from './env-options.ts';
 import { startSandbox } from './start-sandbox.ts';
 
+if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+  process.stdout.write(
+    'usage: pnpm sandbox\n  Runs the fake Uniware cancel endpoint, configured by SANDBOX_* variables (see apps/uc-sandbox/README.md),\n  until SIGINT or SIGTERM.\n',
+  );
+  process.exit(0);
+}
+
 const CLOSE_GRACE_MS = 10_000;
 
 const options = (() => {
