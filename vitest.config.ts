@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Unit projects need no infrastructure. */
@@ -15,7 +16,7 @@ const integration = (name: string, root: string) => ({
     name,
     root,
     include: ['test/**/*.test.ts'],
-    globalSetup: ['../../packages/devstack/src/vitest-global-setup.ts'],
+    globalSetup: [fileURLToPath(new URL('./packages/devstack/src/vitest-global-setup.ts', import.meta.url))],
     testTimeout: 60_000,
     hookTimeout: 240_000,
   },
@@ -39,6 +40,8 @@ export default defineConfig({
       integration('adapter-mongodb', 'packages/adapter-mongodb'),
       integration('adapter-kafka', 'packages/adapter-kafka'),
       integration('service', 'apps/service'),
+      // The reliability suite's quick size; `pnpm reliability --long` runs the full one.
+      integration('reliability', 'reliability'),
     ],
   },
 });

@@ -1,0 +1,4 @@
+import type { Scenario } from './scenario.ts';
+
+/** Every scenario of the suite, in the order `pnpm reliability` runs them. */
+export const scenarios: readonly Scenario[] = [];
