@@ -1,12 +1,13 @@
 /**
  * `pnpm reliability [--long] [--only a,b]`: runs the reliability scenarios against the real stack and
  * prints a table of figures. The quick size (the default) is the one the README's test command runs
- * through `reliability/test`; `--long` runs the full sizes and writes docs/reliability.md.
+ * through `reliability/test`; `--long` runs the full sizes, keeps each scenario's figures in
+ * docs/reliability/<scenario>.json and writes docs/reliability.md from all of them.
  * Exits 1 when a figure misses its requirement.
  */
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { type Stack, startStack } from '@cancel-sync/devstack';
+import { saveLongRun, writeLongRunPage } from './src/long-runs.ts';
 import { renderReports } from './src/report.ts';
 import { missed, type ScenarioReport, type Size } from './src/scenario.ts';
 import { scenarios } from './src/scenarios.ts';
@@ -51,17 +52,13 @@ try {
   if (shared !== undefined) await (await shared).stop();
 }
 
-const tables = renderReports(reports);
-process.stdout.write(`\n${tables}\n`);
+process.stdout.write(`\n${renderReports(reports)}\n`);
 if (size === 'long') {
-  const header = [
-    '# Reliability: figures of one full run',
-    '',
-    `Command: \`pnpm reliability --long${only.length > 0 ? ` --only ${only.join(',')}` : ''}\`, ${new Date(started).toISOString()}, ${Math.round((Date.now() - started) / 60_000)} min.`,
-    `Machine: ${cpus().length} cores, load average at the end ${loadavg()[0]?.toFixed(2)}.`,
-    '',
-  ].join('\n');
-  writeFileSync(new URL('../docs/reliability.md', import.meta.url), `${header}\n${tables}\n`);
+  const command = `pnpm reliability --long${only.length > 0 ? ` --only ${only.join(',')}` : ''}`;
+  const machine = `${cpus().length} cores, load average at the end ${loadavg()[0]?.toFixed(2)}`;
+  for (const report of reports)
+    saveLongRun({ report, command, at: new Date(started).toISOString(), machine });
+  writeLongRunPage();
   process.stdout.write('\nwrote docs/reliability.md\n');
 }
 const failures = reports.flatMap((report) => missed(report).map((f) => `${report.scenario}: ${f.name}`));
