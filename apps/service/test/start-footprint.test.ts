@@ -50,6 +50,10 @@ describe('a start of the service', () => {
     expect(tracingPackages(packagesLoaded({}))).toEqual([]);
   });
 
+  it('does not load the Uniware client (undici) before it knows that it runs the dispatcher', () => {
+    expect(packagesLoaded({}).filter((name) => name === 'undici')).toEqual([]);
+  });
+
   it('loads them when an exporter is chosen', () => {
     const loaded = tracingPackages(packagesLoaded({ OTEL_TRACES_EXPORTER: 'console' }));
     expect(loaded).toEqual(expect.arrayContaining(['@opentelemetry/sdk-node', '@fastify/otel']));
@@ -63,7 +67,8 @@ describe('a start of the service', () => {
     const envPrefix = Object.entries(command.env).map(([name, value]) => `${name}=${value}`);
     expect(pkg.scripts.start).toBe(['node', ...command.args].join(' '));
     const dockerfile = readFileSync(`${root}docker/Dockerfile`, 'utf8');
-    expect(dockerfile).toContain(`CMD ${JSON.stringify(['node', ...command.args])}`);
+    const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]';
+    expect(JSON.parse(cmd)).toEqual(['node', ...command.args]);
     for (const variable of envPrefix) expect(dockerfile).toContain(`ENV ${variable}`);
     expect(readFileSync(`${root}scripts/start.ts`, 'utf8')).toContain('serviceCommand()');
   });
