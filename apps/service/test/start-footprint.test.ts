@@ -4,7 +4,9 @@
  * service starts it with the same command.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { serviceCommand } from '../src/service-command.ts';
@@ -15,6 +17,7 @@ const root = fileURLToPath(new URL('../../..', import.meta.url));
 /** The packages a start resolves, up to `--help` (the whole static module graph of main.ts). */
 const packagesLoaded = (env: Record<string, string>): string[] => {
   const command = serviceCommand();
+  const file = join(mkdtempSync(join(tmpdir(), 'imports-')), 'resolved.json');
   const answer = spawnSync(
     process.execPath,
     ['--import', './test/support/record-imports.ts', ...command.args, '--help'],
@@ -22,12 +25,12 @@ const packagesLoaded = (env: Record<string, string>): string[] => {
       cwd: serviceDir,
       encoding: 'utf8',
       timeout: 30_000,
-      env: { PATH: process.env.PATH ?? '', ...command.env, ...env },
+      env: { PATH: process.env.PATH ?? '', ...command.env, ...env, RECORD_IMPORTS_FILE: file },
     },
   );
   expect(answer.status, answer.stderr).toBe(0);
-  const line = answer.stderr.split('\n').find((each) => each.startsWith('resolved-modules '));
-  const urls = JSON.parse(line?.slice('resolved-modules '.length) ?? '[]') as string[];
+  const urls = JSON.parse(readFileSync(file, 'utf8')) as string[];
+  rmSync(dirname(file), { recursive: true, force: true });
   const names = urls.flatMap((url) => {
     const match = /node_modules\/(@[^/]+\/[^/]+|[^@/][^/]*)\//.exec(
       url.split('/node_modules/.pnpm/').at(-1) ?? '',
@@ -65,7 +68,7 @@ describe('a start of the service', () => {
       scripts: { start: string };
     };
     const envPrefix = Object.entries(command.env).map(([name, value]) => `${name}=${value}`);
-    expect(pkg.scripts.start).toBe(['node', ...command.args].join(' '));
+    expect(pkg.scripts.start).toBe([...envPrefix, 'node', ...command.args].join(' '));
     const dockerfile = readFileSync(`${root}docker/Dockerfile`, 'utf8');
     const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]';
     expect(JSON.parse(cmd)).toEqual(['node', ...command.args]);

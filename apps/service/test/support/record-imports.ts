@@ -1,7 +1,9 @@
 /**
- * Loaded with `--import` before anything else: records every module the process resolves and prints
- * them as one JSON line on stderr when it exits, so a test can say what a start loads.
+ * Loaded with `--import` before anything else: records every module the process resolves and writes
+ * them as JSON to the file named by RECORD_IMPORTS_FILE when it exits (a file, not stderr: a pipe
+ * may not take it all before the process is gone), so a test can say what a start loads.
  */
+import { writeFileSync } from 'node:fs';
 import { registerHooks } from 'node:module';
 
 const resolved = new Set<string>();
@@ -13,5 +15,6 @@ registerHooks({
   },
 });
 process.on('exit', () => {
-  process.stderr.write(`\nresolved-modules ${JSON.stringify([...resolved])}\n`);
+  const file = process.env.RECORD_IMPORTS_FILE;
+  if (file !== undefined) writeFileSync(file, JSON.stringify([...resolved]));
 });
