@@ -2,7 +2,11 @@
  * Heap snapshots, summarized: objects by constructor (count, self size), and for the constructors
  * that grew, who holds them (the retaining object's constructor and the edge's name), so a diff
  * says what is retained and by what, without opening DevTools.
+ *
+ * `node bench/heap-diff.ts <before.heapsnapshot> <after.heapsnapshot>` prints the diff of two files
+ * (those `pnpm bench:memory` writes with BENCH_MEMORY_SNAPSHOTS).
  */
+import { readFileSync } from 'node:fs';
 
 interface RawSnapshot {
   readonly snapshot: {
@@ -28,7 +32,7 @@ export interface SnapshotSummary {
   readonly point: string;
   readonly totalBytes: number;
   readonly groups: Map<string, Group>;
-  /** For each group key: retainer "Constructor.edge" → count, for the groups asked about later. */
+  /** For a group key: the retainer paths of its objects ("Holder.edge → …") and how many each holds. */
   readonly retainers: (key: string) => [string, number][];
 }
 
@@ -68,7 +72,7 @@ export const summarizeSnapshot = (point: string, raw: RawSnapshot): SnapshotSumm
     groups.set(key, group);
   }
   // Retainers: walk every edge once, remembering for each target who points at it (strong edges).
-  const retainerOf = new Map<number, string[]>();
+  const holders = new Map<number, { node: number; label: string }[]>();
   let edge = 0;
   for (let node = 0; node < count; node += 1) {
     const edges = raw.nodes[node * nodeFields + edgeCountAt] ?? 0;
@@ -77,15 +81,26 @@ export const summarizeSnapshot = (point: string, raw: RawSnapshot): SnapshotSumm
       if (type === 'weak' || type === 'shortcut') continue;
       const target = (raw.edges[edge + edgeToAt] ?? 0) / nodeFields;
       const nameOrIndex = raw.edges[edge + edgeNameAt] ?? 0;
-      const label =
-        type === 'element' || type === 'hidden'
-          ? `[${type}]`
-          : (raw.strings[nameOrIndex] ?? '?').slice(0, 40);
-      const list = retainerOf.get(target) ?? [];
-      if (list.length < 3) list.push(`${keys[node]}.${label}`);
-      retainerOf.set(target, list);
+      const name = type === 'element' || type === 'hidden' ? '[]' : (raw.strings[nameOrIndex] ?? '?');
+      const label = /^\d+$/.test(name) ? '[]' : name.slice(0, 40);
+      const list = holders.get(target) ?? [];
+      if (list.length < 3) list.push({ node, label });
+      holders.set(target, list);
     }
   }
+  /** "Holder.edge": through V8's internal arrays and tables up to the first object with a name. */
+  const retainerPath = (node: number): string => {
+    const steps: string[] = [];
+    for (let at = node, hops = 0; hops < 4; hops += 1) {
+      const holder = holders.get(at)?.[0];
+      if (holder === undefined) break;
+      const key = keys[holder.node] ?? '?';
+      steps.unshift(`${key}.${holder.label}`);
+      if (!key.startsWith('(') && !key.startsWith('system /')) break;
+      at = holder.node;
+    }
+    return steps.join(' → ');
+  };
   return {
     point,
     totalBytes,
@@ -94,7 +109,8 @@ export const summarizeSnapshot = (point: string, raw: RawSnapshot): SnapshotSumm
       const tally = new Map<string, number>();
       for (let node = 0; node < count; node += 1) {
         if (keys[node] !== key) continue;
-        for (const holder of retainerOf.get(node) ?? []) tally.set(holder, (tally.get(holder) ?? 0) + 1);
+        const path = retainerPath(node);
+        tally.set(path, (tally.get(path) ?? 0) + 1);
       }
       return [...tally].sort((a, b) => b[1] - a[1]).slice(0, 5);
     },
@@ -136,3 +152,22 @@ export const diffSnapshots = (
     rows,
   };
 };
+
+if (import.meta.main) {
+  const [beforeFile, afterFile] = process.argv.slice(2);
+  if (beforeFile === undefined || afterFile === undefined) {
+    process.stderr.write('usage: node bench/heap-diff.ts <before.heapsnapshot> <after.heapsnapshot>\n');
+    process.exit(2);
+  }
+  const load = (file: string) => summarizeSnapshot(file, JSON.parse(readFileSync(file, 'utf8')));
+  const diff = diffSnapshots(load(beforeFile), load(afterFile));
+  process.stdout.write(
+    `live heap in the snapshots: ${diff.totalMiBBefore} MiB → ${diff.totalMiBAfter} MiB\n`,
+  );
+  for (const row of diff.rows) {
+    const held = row.retainers.map(([path, count]) => `${count}× ${path}`).join('; ');
+    process.stdout.write(
+      `${row.kibGrowth} KiB  ${row.countBefore} → ${row.countAfter}  ${row.key}  (${held})\n`,
+    );
+  }
+}
