@@ -12,7 +12,8 @@
  * BENCH_MEMORY_EVENTS (2000), BENCH_SETTLE_MS (10000), BENCH_MEMORY_RUNS (1, fresh service each),
  * BENCH_SERVICE_ENV (`NAME=value,NAME=value`, extra service settings), BENCH_MEMORY_RAW=1 (spawn
  * `node src/main.ts` with no flags nor environment of the start command: the "before" of a change),
- * BENCH_MEMORY_NODE_ARGS (node flags instead of the start command's, space-separated, to try one).
+ * BENCH_MEMORY_NODE_ARGS (node flags instead of the start command's, space-separated, to try one),
+ * BENCH_MEMORY_TIMEOUT_S (900) for the events to be answered.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -47,6 +48,7 @@ const settleMs = number('BENCH_SETTLE_MS', 10_000);
 const runs = Math.max(1, number('BENCH_MEMORY_RUNS', 1));
 const snapshotDir = process.env.BENCH_MEMORY_SNAPSHOTS;
 const raw = process.env.BENCH_MEMORY_RAW === '1';
+const timeoutMs = number('BENCH_MEMORY_TIMEOUT_S', 900) * 1000;
 const serviceDir = fileURLToPath(new URL('../apps/service/', import.meta.url));
 const progress = (message: string) => process.stderr.write(`[memory] ${message}\n`);
 const MiB = (bytes: number) => round(bytes / 2 ** 20, 1);
@@ -302,7 +304,10 @@ try {
         });
       }
       while (sandbox.state.calls.stats().answered - before < events) {
-        if (performance.now() - started > 300_000) throw new Error(`${events} events not answered in 300 s`);
+        if (performance.now() - started > timeoutMs)
+          throw new Error(
+            `${events} events not answered in ${timeoutMs / 1000} s (${sandbox.state.calls.stats().answered - before} were)`,
+          );
         await sleep(20);
       }
       progress(`run ${run}: ${events} events answered in ${Math.round(performance.now() - started)} ms`);
