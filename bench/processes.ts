@@ -1,6 +1,7 @@
 /** The service and the baselines as their own processes, and what the bench reads from them. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { serviceCommand } from '../apps/service/src/service-command.ts';
 import type { Memory } from './report.ts';
 import { commandCounts, metricSamples, round, rssMiB } from './stats.ts';
 
@@ -58,12 +59,13 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** `node apps/service/src/main.ts` with `env`; resolves once it logged "cancel-sync started". */
+/** The service as it ships (`serviceCommand`: its flags and runtime environment) with `env`; resolves once it logged "cancel-sync started". */
 export const spawnService = async (env: Record<string, string>): Promise<ServiceProcess> => {
+  const command = serviceCommand();
   const started = await start(
-    ['src/main.ts'],
+    command.args,
     `${root}apps/service/`,
-    env,
+    { ...command.env, ...env },
     /"httpUrl":"([^"]+)","metricsUrl":"([^"]+)"[^\n]*"cancel-sync started"/,
     'the service',
   );

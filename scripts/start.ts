@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startStack } from '@cancel-sync/devstack';
 import { startSandbox } from '@cancel-sync/uc-sandbox';
+import { serviceCommand } from '../apps/service/src/service-command.ts';
 import { seedDemo, tryIt } from './demo.ts';
 import { readEnvStack } from './env-stack.ts';
 
@@ -62,11 +63,12 @@ process.stderr.write(
   ].join('\n'),
 );
 
-const service = spawn(
-  process.execPath,
-  ['--enable-source-maps', '--import', './src/telemetry.ts', './src/main.ts'],
-  { cwd: `${root}apps/service`, env, stdio: 'inherit' },
-);
+const command = serviceCommand();
+const service = spawn(process.execPath, [...command.args], {
+  cwd: `${root}apps/service`,
+  env: { ...command.env, ...env },
+  stdio: 'inherit',
+});
 
 /** Once the service answers: on an empty database, the demo seller and orders, then "try it". */
 const api = `http://${env.HTTP_HOST}:${env.HTTP_PORT ?? 8080}`;

@@ -2,7 +2,7 @@
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { startService } from './service.ts';
-import { shutdownTelemetry } from './telemetry-sdk.ts';
+import { shutdownTelemetry } from './telemetry-wanted.ts';
 
 if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
   process.stdout.write(

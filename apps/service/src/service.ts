@@ -19,7 +19,6 @@ import { registerStoreGauges } from './gauges.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { countingConflicts, createMetrics } from './metrics.ts';
 import { clock, type RoleContext, type Stores } from './roles/context.ts';
-import { startDispatcher } from './roles/dispatcher.ts';
 import { startKafkaParts } from './roles/kafka-parts.ts';
 import { startOperationsPort } from './roles/operations.ts';
 import { startRetention } from './roles/retention.ts';
@@ -102,7 +101,8 @@ export const startService = async (
     };
 
     // The dispatcher and the sweeper need only MongoDB (dead letters are stored, then relayed).
-    if (roles.has('dispatcher')) startDispatcher(context);
+    // Imported only where it runs: the Uniware client brings undici (~4 MiB of heap) along.
+    if (roles.has('dispatcher')) (await import('./roles/dispatcher.ts')).startDispatcher(context);
     if (roles.has('relay')) startRetention(context);
     const api = roles.has('http') ? await startUniwareApi(context, createNodeCrypto()) : undefined;
     const kafkaParts = startKafkaParts(context);

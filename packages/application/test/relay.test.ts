@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type OutboxEntry, Relay, type RelayEvent } from '../src/index.ts';
+import {
+  MAX_TRACKED_FAILURES,
+  type OutboxEntry,
+  Relay,
+  type RelayEvent,
+  type RelaySource,
+} from '../src/index.ts';
+
 import { InMemoryLedger, ManualClock, RecordingEvents } from '../src/testing/index.ts';
 import { anEvent, anOrder } from './mothers.ts';
 
@@ -87,5 +94,45 @@ describe('the relay', () => {
     clock.advance(50);
     expect(await relay('a').relayOnce()).toBe(1);
     expect(events.published).toHaveLength(4);
+  });
+});
+
+describe('the relay’s memory of failed batches', () => {
+  /** Every claim hands out documents never seen before whose publication fails: another relay publishes them later. */
+  const failingEverywhere = () => {
+    let next = 0;
+    const source: RelaySource<string> = {
+      claim: async (claim, limit) =>
+        Array.from({ length: limit }, () => {
+          next += 1;
+          return { id: `SO-${next}`, owner: claim.owner, token: `t-${next}`, entries: ['entry'] };
+        }),
+      published: async () => undefined,
+      release: async () => undefined,
+    };
+    return new Relay<string>({
+      source,
+      publish: async () => {
+        throw new Error('broker away');
+      },
+      clock: new ManualClock(),
+      random: () => 0.5,
+      settings: {
+        owner: 'a',
+        batchSize: 50,
+        pollIntervalMs: 5,
+        leaseMs: 1000,
+        retry: { baseDelayMs: 100, maxDelayMs: 1000 },
+      },
+      observe: () => undefined,
+    });
+  };
+
+  it('stays bounded when the batches that failed here are published by another relay', async () => {
+    const relay = failingEverywhere();
+    for (let round = 0; round < 400; round += 1) await relay.relayOnce();
+    // 20,000 documents failed here once and never came back to this relay.
+    expect(relay.trackedFailures).toBeLessThanOrEqual(MAX_TRACKED_FAILURES);
+    expect(relay.trackedFailures).toBeGreaterThan(0);
   });
 });

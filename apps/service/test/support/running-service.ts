@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { type PortDecorators, type RunningService, startService } from '../../src/service.ts';
+import { serviceCommand } from '../../src/service-command.ts';
 import type { ServiceEnvironment } from './environment.ts';
 
 /** Resolves once every part runs, Kafka's included, unless `kafka: 'do not wait'`. */
@@ -30,10 +31,11 @@ const serviceDir = fileURLToPath(new URL('../..', import.meta.url));
 /** Starts `src/main.ts` as its own process and resolves once it logged that it started. */
 export const spawnService = (env: ServiceEnvironment, name: string): Promise<ServiceProcess> =>
   new Promise((resolve, reject) => {
-    // As in production: telemetry is loaded first (it stays off without OTEL_* variables).
-    const child = spawn(process.execPath, ['--import', './src/telemetry.ts', 'src/main.ts'], {
+    // As in production (`pnpm start`, the image): the same flags, telemetry loaded first.
+    const command = serviceCommand();
+    const child = spawn(process.execPath, [...command.args], {
       cwd: serviceDir,
-      env: { ...process.env, ...env, LOG_LEVEL: 'info', SERVICE_INSTANCE_ID: name },
+      env: { ...command.env, ...process.env, ...env, LOG_LEVEL: 'info', SERVICE_INSTANCE_ID: name },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];

@@ -9,6 +9,13 @@ import { PollLoop } from '../poll-loop.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RelayBatch, RelaySource } from '../ports/relay-source.ts';
 
+/**
+ * Documents whose failures in a row are remembered for their backoff. A document that failed here
+ * may be published by another relay and never come back to this one: beyond this many, the oldest
+ * are forgotten (such a document, if it fails again here, backs off from its first step again).
+ */
+export const MAX_TRACKED_FAILURES = 10_000;
+
 export interface RelaySettings {
   readonly owner: string;
   /** Documents claimed per round. */
@@ -81,6 +88,11 @@ export class Relay<E> {
     return this.#loop.stop();
   }
 
+  /** Documents whose failures this relay remembers (at most `MAX_TRACKED_FAILURES`). */
+  get trackedFailures(): number {
+    return this.#failures.size;
+  }
+
   /** Something was stored for publication: relay now rather than at the next poll. */
   notify(): void {
     this.#loop.notify();
@@ -91,7 +103,13 @@ export class Relay<E> {
       await this.#publish(batch.entries);
     } catch (error) {
       const failures = (this.#failures.get(batch.id) ?? 0) + 1;
+      // Re-inserted so the map stays in order of last failure: the first key is the stalest.
+      this.#failures.delete(batch.id);
       this.#failures.set(batch.id, failures);
+      if (this.#failures.size > MAX_TRACKED_FAILURES) {
+        const stalest = this.#failures.keys().next().value;
+        if (stalest !== undefined) this.#failures.delete(stalest);
+      }
       const retryInMs = Math.max(1, backoffDelayMs(this.#settings.retry, failures, this.#random()));
       this.#observe({ type: 'publish-failed', batch, error, retryInMs });
       await this.#source.release(batch, new Date(this.#clock.now().getTime() + retryInMs));
