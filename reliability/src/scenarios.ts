@@ -1,4 +1,5 @@
+import { hostileInput } from './hostile-input.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Every scenario of the suite, in the order `pnpm reliability` runs them. */
-export const scenarios: readonly Scenario[] = [];
+export const scenarios: readonly Scenario[] = [hostileInput];
