@@ -10,12 +10,12 @@ import type { OrderStory } from '@cancel-sync/application';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installErrorHandling } from './error-handling.ts';
+import { installErrorHandling, onFrameworkError } from './error-handling.ts';
 import { describeOperationsApi, serveOperationsApiDescription } from './openapi.ts';
 import type { Readiness } from './options.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 import { healthRoutes } from './routes/health.ts';
-import { ALWAYS_POSSIBLE, ErrorAnswer } from './schemas.ts';
+import { ALWAYS_POSSIBLE, ERROR_RESPONSES, ErrorAnswer } from './schemas.ts';
 
 export interface OperationsApiOptions {
   readonly ready: () => Promise<Readiness>;
@@ -94,6 +94,7 @@ const opsRoutes: FastifyPluginAsyncTypebox<
           200: Story,
           401: Refused,
           404: Type.Object(ErrorAnswer.properties, { description: 'Nothing is known of this order' }),
+          414: ERROR_RESPONSES[414],
           ...ALWAYS_POSSIBLE,
         },
       },
@@ -122,6 +123,8 @@ export const buildOperationsApi = async (options: OperationsApiOptions): Promise
     requestIdHeader: false,
     genReqId: requestIdOf,
     routerOptions: { maxParamLength: 256 },
+    // An over-long order id is refused before routing: in the error shape, never echoing the path.
+    frameworkErrors: onFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {

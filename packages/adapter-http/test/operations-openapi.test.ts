@@ -61,7 +61,7 @@ describe('the OpenAPI document of the operations port', () => {
   it('puts the order story behind the operator token, with every answer it gives', () => {
     const operation = document.paths['/ops/orders/{orderId}']?.get;
     expect(operation?.security).toEqual([{ operatorToken: [] }]);
-    expect(codes(operation)).toEqual(['200', '400', '401', '404', '500', '503']);
+    expect(codes(operation)).toEqual(['200', '400', '401', '404', '414', '500', '503']);
     expect(operation?.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['path:orderId']);
   });
 
@@ -77,5 +77,22 @@ describe('the OpenAPI document of the operations port', () => {
     const app = await buildOps();
     expect((await app.inject({ url: '/metrics' })).body).toBe('up 1\n');
     expect((await app.inject({ url: '/ops/orders/SO-1' })).statusCode).toBe(401);
+  });
+});
+
+describe('an order id beyond the path limit on the operations port', () => {
+  it('is answered 414 in the error shape, as the document says (schemathesis found it undocumented)', async () => {
+    const app = await buildOps();
+    const document = (await app.inject({ url: '/openapi.json' })).json<OpenApiDocument>();
+
+    const response = await app.inject({
+      url: `/ops/orders/${'x'.repeat(300)}`,
+      headers: { authorization: 'Bearer operator-token-0123456789abcdef' },
+    });
+
+    expect(codes(document.paths['/ops/orders/{orderId}']?.get)).toContain('414');
+    expect(response.statusCode).toBe(414);
+    expect(response.json()).toMatchObject({ status: 'FAILED', code: 'URI_TOO_LONG' });
+    expect(response.headers['x-request-id']).toBeDefined();
   });
 });
