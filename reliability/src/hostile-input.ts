@@ -51,7 +51,7 @@ interface TopicOutcome {
 
 const sizes = {
   quick: { maxExamples: 4, randomRecords: 10, minimumCases: 200 },
-  long: { maxExamples: 400, randomRecords: 300, minimumCases: 10_000 },
+  long: { maxExamples: 1000, randomRecords: 300, minimumCases: 10_000 },
 } as const;
 
 /** Poison on `topic`, spread over its partitions, then one valid record per partition. */
