@@ -1,8 +1,9 @@
 /**
  * schemathesis (PyPI), installed by the suite itself: on first use a Python venv is made under
- * ~/.cache/cancel-sync/schemathesis-<version> with that pinned version, as the devstack brings
- * Kafka from Maven Central. A lock file keeps parallel runs from building the same venv at once;
- * the `installed` marker is written last, so a half-made venv is made again.
+ * ~/.cache/cancel-sync/schemathesis-<version> with that pinned version and its dependencies pinned
+ * by reliability/schemathesis-constraints.txt, as the devstack brings Kafka from Maven Central. A
+ * lock file keeps parallel runs from building the same venv at once; the `installed` marker is
+ * written last, so a half-made venv is made again.
  */
 import { spawn } from 'node:child_process';
 import {
@@ -18,8 +19,11 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
+/** Its dependencies, pinned too (`pip freeze` of a working install). */
+const constraints = fileURLToPath(new URL('../schemathesis-constraints.txt', import.meta.url));
 
 const home = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cancel-sync');
 const venv = join(home, `schemathesis-${SCHEMATHESIS_VERSION}`);
@@ -79,6 +83,8 @@ export const ensureSchemathesis = async (log: (line: string) => void = () => und
       'install',
       '--disable-pip-version-check',
       '--quiet',
+      '--constraint',
+      constraints,
       `schemathesis==${SCHEMATHESIS_VERSION}`,
     ]);
     if (pip.code !== 0) throw new Error(`pip could not install schemathesis: ${pip.output.slice(-2000)}`);
