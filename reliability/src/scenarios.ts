@@ -1,4 +1,6 @@
+import { hostileInput } from './hostile-input.ts';
 import type { Scenario } from './scenario.ts';
+import { security } from './security.ts';
 
 /** Every scenario of the suite, in the order `pnpm reliability` runs them. */
-export const scenarios: readonly Scenario[] = [];
+export const scenarios: readonly Scenario[] = [hostileInput, security];

@@ -10,11 +10,12 @@ import type { OrderStory } from '@cancel-sync/application';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installErrorHandling } from './error-handling.ts';
+import { installErrorHandling, onFrameworkError } from './error-handling.ts';
+import { describeOperationsApi, serveOperationsApiDescription } from './openapi.ts';
 import type { Readiness } from './options.ts';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id.ts';
 import { healthRoutes } from './routes/health.ts';
-import { ALWAYS_POSSIBLE, ErrorAnswer } from './schemas.ts';
+import { ALWAYS_POSSIBLE, ERROR_RESPONSES, ErrorAnswer } from './schemas.ts';
 
 export interface OperationsApiOptions {
   readonly ready: () => Promise<Readiness>;
@@ -24,6 +25,8 @@ export interface OperationsApiOptions {
   /** Without one, `/ops/*` is refused. */
   readonly operatorToken?: string | undefined;
   readonly loggerInstance?: import('fastify').FastifyBaseLogger;
+  /** The version in the OpenAPI document at `/openapi.json`. */
+  readonly apiVersion?: string;
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -51,6 +54,16 @@ const Story = Type.Object(
   },
 );
 
+const metricsSchema = {
+  summary: 'Prometheus metrics (text exposition format)',
+  tags: ['operations'],
+  produces: ['text/plain'],
+  response: {
+    200: Type.String({ description: 'The Prometheus text exposition' }),
+    ...ALWAYS_POSSIBLE,
+  },
+};
+
 const opsRoutes: FastifyPluginAsyncTypebox<
   Pick<OperationsApiOptions, 'orderStory' | 'operatorToken'>
 > = async (app, { orderStory, operatorToken }) => {
@@ -73,11 +86,15 @@ const opsRoutes: FastifyPluginAsyncTypebox<
     '/ops/orders/:orderId',
     {
       schema: {
+        summary: "An order's whole story: ledger, cancellations, deliveries, dead letters, traces",
+        tags: ['ops'],
+        security: [{ operatorToken: [] }],
         params: Type.Object({ orderId: Type.String({ minLength: 1, maxLength: 128 }) }),
         response: {
           200: Story,
           401: Refused,
           404: Type.Object(ErrorAnswer.properties, { description: 'Nothing is known of this order' }),
+          414: ERROR_RESPONSES[414],
           ...ALWAYS_POSSIBLE,
         },
       },
@@ -106,16 +123,20 @@ export const buildOperationsApi = async (options: OperationsApiOptions): Promise
     requestIdHeader: false,
     genReqId: requestIdOf,
     routerOptions: { maxParamLength: 256 },
+    // An over-long order id is refused before routing: in the error shape, never echoing the path.
+    frameworkErrors: onFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   installErrorHandling(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  await describeOperationsApi(app, options.apiVersion ?? '0.1.0');
   await app.register(healthRoutes, { ready: options.ready });
-  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+  app.get('/metrics', { logLevel: 'warn', schema: metricsSchema }, async (_request, reply) => {
     const { contentType, text } = await options.metrics();
     return reply.code(200).type(contentType).send(text);
   });
   await app.register(opsRoutes, { orderStory: options.orderStory, operatorToken: options.operatorToken });
+  serveOperationsApiDescription(app);
   return app as unknown as FastifyInstance;
 };

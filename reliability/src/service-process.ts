@@ -1,0 +1,119 @@
+/**
+ * The service as a child process (`src/main.ts`, telemetry loaded first as in production), with
+ * every line it printed kept: the hostile-input scenario checks it did not crash, the security one
+ * greps the whole output for secrets.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export type ServiceEnvironment = Record<string, string>;
+
+/** A database, topics and consumer groups of its own on the shared stack. */
+export const serviceEnvironment = (
+  stack: { kafkaBrokers: string[]; mongodbUri: string },
+  uniwareUrl: string,
+  overrides: ServiceEnvironment = {},
+): ServiceEnvironment => {
+  const suffix = randomUUID().slice(0, 8);
+  return {
+    MONGODB_URI: stack.mongodbUri,
+    MONGODB_DATABASE: `rel_${suffix}`,
+    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
+    KAFKA_GROUP_ID: `cancel-sync-${suffix}`,
+    KAFKA_TOPIC_PARTITIONS: '3',
+    TOPIC_ORDER_CANCELLED: `order.cancelled.${suffix}`,
+    TOPIC_ORDER_CANCELLED_DLQ: `order.cancelled.dlq.${suffix}`,
+    TOPIC_ORDER_LIFECYCLE: `order.lifecycle.${suffix}`,
+    TOPIC_ORDER_LIFECYCLE_DLQ: `order.lifecycle.dlq.${suffix}`,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'info',
+    UC_BASE_URL: uniwareUrl,
+    UC_CLIENT_ID: 'sandbox-client',
+    UC_SECURITY_KEY: 'sandbox-security-key',
+    UC_RESPONSE_TIMEOUT_MS: '2000',
+    UC_CONNECT_TIMEOUT_MS: '1000',
+    DELIVERY_LEASE_MS: '5000',
+    DELIVERY_LEASE_RENEW_MS: '1000',
+    DELIVERY_AWAIT_LEDGER_SECONDS: '0',
+    DELIVERY_POLL_INTERVAL_MS: '50',
+    DELIVERY_BASE_DELAY_MS: '50',
+    DELIVERY_MAX_DELAY_MS: '500',
+    OUTBOX_POLL_INTERVAL_MS: '50',
+    SHUTDOWN_DRAIN_MS: '0',
+    ...overrides,
+  };
+};
+
+export interface ServiceProcess {
+  readonly child: ChildProcess;
+  readonly httpUrl: string;
+  readonly opsUrl: string;
+  /** Every line the process printed, stdout and stderr, from its start. */
+  readonly output: string[];
+  /** The exit code once it exited (a crash shows here), else undefined. */
+  exitCode(): number | null | undefined;
+  /** SIGTERM, and the exit code once it stopped. */
+  stop(): Promise<number | null>;
+}
+
+const serviceDir = fileURLToPath(new URL('../../apps/service/', import.meta.url));
+
+/** Resolves once the process logged that it started and that its Kafka parts run. */
+export const spawnServiceProcess = (env: ServiceEnvironment, name: string): Promise<ServiceProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', './src/telemetry.ts', 'src/main.ts'], {
+      cwd: serviceDir,
+      env: { ...process.env, ...env, SERVICE_INSTANCE_ID: name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output: string[] = [];
+    let exit: number | null | undefined;
+    const exited = new Promise<number | null>((done) =>
+      child.once('exit', (code, signal) => {
+        exit = code ?? (signal === null ? null : 128);
+        done(exit);
+      }),
+    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start in 90 s:\n${output.slice(-30).join('\n')}`));
+    }, 90_000);
+    let buffered = '';
+    let started: { httpUrl: string; opsUrl: string } | undefined;
+    let kafkaStarted = false;
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        output.push(line);
+        if (line.includes('"cancel-sync started"')) started = JSON.parse(line) as typeof started;
+        if (line.includes('"Kafka parts started"')) kafkaStarted = true;
+      }
+      if (started !== undefined && kafkaStarted) {
+        clearTimeout(timer);
+        const { httpUrl, opsUrl } = started;
+        started = undefined;
+        resolve({
+          child,
+          httpUrl,
+          opsUrl,
+          output,
+          exitCode: () => exit,
+          stop: () => {
+            if (exit === undefined) child.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} before it started:\n${output.slice(-30).join('\n')}`));
+    });
+  });
