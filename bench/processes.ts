@@ -58,10 +58,15 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** `node apps/service/src/main.ts` with `env`; resolves once it logged "cancel-sync started". */
+/**
+ * `node apps/service/src/main.ts` with `env`; resolves once it logged "cancel-sync started".
+ * BENCH_SERVICE_NODE_ARGS (space-separated) goes before the script, e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` (the profile is written when the service exits on SIGTERM).
+ */
 export const spawnService = async (env: Record<string, string>): Promise<ServiceProcess> => {
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
   const started = await start(
-    ['src/main.ts'],
+    [...nodeArgs, 'src/main.ts'],
     `${root}apps/service/`,
     env,
     /"httpUrl":"([^"]+)","metricsUrl":"([^"]+)"[^\n]*"cancel-sync started"/,
