@@ -46,14 +46,9 @@ export const startConsumers = async (
       'order.cancelled consumer',
       await startOrderCancelledConsumer({
         ...options(env.TOPIC_ORDER_CANCELLED, env.TOPIC_ORDER_CANCELLED_DLQ, 'order-cancelled'),
-        accept: async (event, sequence) => {
-          const answer = await accept(event, sequence);
-          if (answer.kind === 'accepted' && answer.job === 'enqueued') {
-            wake.dispatcher();
-            wake.relays();
-          }
-          return answer;
-        },
+        // The store wakes whom it concerns: the dispatcher (unless it took the job at once), and
+        // the dead-letter relay for a job stored with a dead letter. Nothing else is woken.
+        accept,
       }),
     );
   }
