@@ -85,6 +85,12 @@ export const EnvironmentSchema = Type.Object({
     300_000,
     'How long the group waits for a silent member before it rebalances.',
   ),
+  KAFKA_KEYS_CONCURRENTLY: Integer(
+    8,
+    1,
+    256,
+    "order.cancelled records of distinct orders handled at once in each partition (one order's always one after another).",
+  ),
   KAFKA_PARTITIONS_CONCURRENTLY: Integer(3, 1, 100, 'Partitions each consumer works on at once.'),
   TOPIC_ORDER_CANCELLED: Text(
     'order.cancelled',

@@ -46,6 +46,8 @@ export const startConsumers = async (
       'order.cancelled consumer',
       await startOrderCancelledConsumer({
         ...options(env.TOPIC_ORDER_CANCELLED, env.TOPIC_ORDER_CANCELLED_DLQ, 'order-cancelled'),
+        // Distinct orders of one partition at once: one order's events stay in order.
+        keysConcurrently: env.KAFKA_KEYS_CONCURRENTLY,
         // The store wakes whom it concerns: the dispatcher (unless it took the job at once), and
         // the dead-letter relay for a job stored with a dead letter. Nothing else is woken.
         accept,
