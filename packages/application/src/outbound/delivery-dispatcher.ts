@@ -63,6 +63,8 @@ export interface DispatcherDeps {
 
 /** How often a job waiting for its order or seller (or held for a disabled seller) looks again. */
 const WAIT_STEP_MS = 1_000;
+/** Orders remembered as having a job stored here behind an earlier one (see `#waitingOrders`). */
+const MAX_WAITING_ORDERS = 10_000;
 
 export class DeliveryDispatcher {
   readonly #deps: DispatcherDeps;
@@ -146,6 +148,9 @@ export class DeliveryDispatcher {
     });
     if (stored === 'duplicate') return 'duplicate';
     if (stored === 'enqueued') {
+      // Bounded: an order whose jobs another instance delivers never ends an attempt here; a
+      // forgotten entry only leaves its job to the poll.
+      if (this.#waitingOrders.size >= MAX_WAITING_ORDERS) this.#waitingOrders.clear();
       this.#waitingOrders.add(job.orderId);
       this.notify();
       return 'enqueued';
