@@ -59,11 +59,17 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** The service as it ships (`serviceCommand`: its flags and runtime environment) with `env`; resolves once it logged "cancel-sync started". */
+/**
+ * The service as it ships (`serviceCommand`: its flags and runtime environment) with `env`; resolves
+ * once it logged "cancel-sync started". BENCH_SERVICE_NODE_ARGS (space-separated) goes before the
+ * script, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (the profile is written when the service exits
+ * on SIGTERM).
+ */
 export const spawnService = async (env: Record<string, string>): Promise<ServiceProcess> => {
   const command = serviceCommand();
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
   const started = await start(
-    command.args,
+    [...nodeArgs, ...command.args],
     `${root}apps/service/`,
     { ...command.env, ...env },
     /"httpUrl":"([^"]+)","metricsUrl":"([^"]+)"[^\n]*"cancel-sync started"/,

@@ -46,7 +46,7 @@ export interface BenchResults {
   readonly at: string;
   readonly quick: boolean;
   readonly machine: Readonly<Record<string, unknown>>;
-  readonly sizes: Readonly<Record<string, number>>;
+  readonly sizes: Readonly<Record<string, number | string>>;
   readonly cases: readonly CaseResult[];
   readonly memory: readonly MemoryRow[];
   /** Commands the service sends per second when nothing happens (relay and dispatcher polls). */

@@ -12,7 +12,8 @@
  * BENCH_OUTBOUND_IN_FLIGHT (64) calls to Uniware at once, service and bare consumer alike;
  * BENCH_SLOW_UNIWARE_MS (50) the sandbox's answer time in the slow case;
  * BENCH_SETTLE_MS (10000 / 5000) idle time before the last memory reading;
- * BENCH_SERVICE_ENV (empty) extra service settings, `NAME=value,NAME=value`.
+ * BENCH_SERVICE_ENV (empty) extra service settings, `NAME=value,NAME=value`;
+ * BENCH_ONLY (empty) `inbound` or `outbound` runs only those cases (a partial result, named so).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -24,7 +25,7 @@ import { type BenchSizes, benchService } from './service.bench.ts';
 
 if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
   process.stdout.write(
-    'usage: pnpm bench\n  Runs every benchmark case beside its baseline in alternating rounds and writes bench/results/<date>.json\n  and .md. BENCH_QUICK=1 for a short run; sizes: BENCH_ROUNDS, BENCH_INBOUND_ROUND_MS, BENCH_EVENTS,\n  BENCH_ORDERS, BENCH_OUTBOUND_IN_FLIGHT, BENCH_SLOW_UNIWARE_MS, BENCH_SETTLE_MS, BENCH_SERVICE_ENV.\n',
+    'usage: pnpm bench\n  Runs every benchmark case beside its baseline in alternating rounds and writes bench/results/<date>.json\n  and .md. BENCH_QUICK=1 for a short run; sizes: BENCH_ROUNDS, BENCH_INBOUND_ROUND_MS, BENCH_EVENTS,\n  BENCH_ORDERS, BENCH_OUTBOUND_IN_FLIGHT, BENCH_SLOW_UNIWARE_MS, BENCH_SETTLE_MS, BENCH_SERVICE_ENV; BENCH_ONLY=inbound|outbound runs only those cases.\n',
   );
   process.exit(0);
 }
@@ -39,7 +40,14 @@ const size = (name: string, full: number, quickValue: number, minimum = 1): numb
   }
   return value;
 };
+const only =
+  process.env.BENCH_ONLY === undefined || process.env.BENCH_ONLY === '' ? undefined : process.env.BENCH_ONLY;
+if (only !== undefined && only !== 'inbound' && only !== 'outbound') {
+  process.stderr.write(`BENCH_ONLY must be inbound or outbound; got ${only}\n`);
+  process.exit(2);
+}
 const sizes: BenchSizes = {
+  only,
   rounds: size('BENCH_ROUNDS', 5, 3, 3),
   inboundRoundMs: size('BENCH_INBOUND_ROUND_MS', 5_000, 1_000),
   events: size('BENCH_EVENTS', 1_000, 200),
@@ -70,7 +78,7 @@ try {
     seconds: Math.round((performance.now() - started) / 1000),
     domain,
   };
-  const name = `${results.at.slice(0, 10)}${quick ? '-quick' : ''}`;
+  const name = `${results.at.slice(0, 10)}${quick ? '-quick' : ''}${only === undefined ? '' : `-${only}`}`;
   const markdown = renderMarkdown(results);
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL(`./results/${name}.json`, import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

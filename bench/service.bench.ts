@@ -47,6 +47,8 @@ export interface BenchSizes {
   readonly slowUniwareMs: number;
   /** Idle time before the last memory reading. */
   readonly settleMs: number;
+  /** Only the inbound or only the outbound cases (BENCH_ONLY); both when absent. */
+  readonly only?: 'inbound' | 'outbound' | undefined;
 }
 
 const INBOUND_IN_FLIGHT = [1, 16, 64] as const;
@@ -128,6 +130,8 @@ export const benchService = async (
     UC_REQUESTS_PER_SECOND: '100000',
     UC_MAX_CONCURRENCY: String(sizes.outboundInFlight),
     UC_CONNECTIONS: String(sizes.outboundInFlight),
+    // Every partition of the bench's topic (KAFKA_TOPIC_PARTITIONS, 6) at once, as the bare consumer does.
+    KAFKA_PARTITIONS_CONCURRENTLY: '6',
     // Poll intervals and everything else at the service's defaults: what it costs as shipped.
     ...Object.fromEntries(
       (process.env.BENCH_SERVICE_ENV ?? '')
@@ -265,9 +269,55 @@ export const benchService = async (
     const toService = (pick: () => string) => () => post(service.httpUrl, pick(), { apikey: accessToken });
     const toBaseline = (pick: () => string) => () => post(inboundBaseline.url, pick(), {});
 
-    progress('inbound warm-up');
-    await load(16, Math.min(2_000, sizes.inboundRoundMs), toService(distinct));
-    await load(16, Math.min(2_000, sizes.inboundRoundMs), toBaseline(distinct));
+    const finish = async (): Promise<BenchResults> => {
+      progress(`idle for ${sizes.settleMs} ms`);
+      await sleep(sizes.settleMs);
+      memory.push(
+        {
+          name: `after ${sizes.settleMs / 1000} s idle (first instance)`,
+          service: await service.memory(),
+          baseline: await inboundBaseline.memory(),
+          baselineName: 'bare Fastify',
+        },
+        {
+          name: `after ${sizes.settleMs / 1000} s idle (first instance, outbound baseline)`,
+          service: await service.memory(),
+          baseline: await outboundBaseline.memory(),
+          baselineName: 'bare kafkajs consumer',
+        },
+      );
+
+      const idle = memory[0]?.service.rssMiB ?? Number.NaN;
+      const settled = memory.at(-1)?.service.rssMiB ?? Number.NaN;
+      const peak = Math.max(
+        ...cases.map(
+          (result) => result.memoryAfter.service.rssMiB / (result.name.includes('two instances') ? 2 : 1),
+        ),
+      );
+      return {
+        at: new Date().toISOString(),
+        settle: {
+          idleRssMiB: idle,
+          peakRssMiB: round(peak, 1),
+          settledRssMiB: settled,
+          settleMs: sizes.settleMs,
+          backNearIdle: settled <= idle * 1.2,
+        },
+        quick,
+        machine: {},
+        sizes: { ...sizes },
+        cases,
+        memory,
+        idleCommandsPerSecond,
+        scrapeCommands,
+      };
+    };
+    const inbound = sizes.only !== 'outbound';
+    if (inbound) {
+      progress('inbound warm-up');
+      await load(16, Math.min(2_000, sizes.inboundRoundMs), toService(distinct));
+      await load(16, Math.min(2_000, sizes.inboundRoundMs), toBaseline(distinct));
+    }
 
     /** Answers from an earlier identical request: should stay 0, every request of the bench is new. */
     const replays = (exposition: string) =>
@@ -284,7 +334,7 @@ export const benchService = async (
     const excessCommands = (before: Counts, after: Counts): Record<string, number> =>
       countsBetween(before, after, scrapeCommands);
 
-    for (const target of ['distinct orders', 'one hot order'] as const) {
+    for (const target of inbound ? (['distinct orders', 'one hot order'] as const) : []) {
       for (const inFlight of INBOUND_IN_FLIGHT) {
         const name = `inbound, ${inFlight} in flight, ${target}`;
         progress(name);
@@ -324,12 +374,15 @@ export const benchService = async (
         });
       }
     }
-    memory.push({
-      name: 'after the inbound cases',
-      service: await service.memory(),
-      baseline: await inboundBaseline.memory(),
-      baselineName: 'bare Fastify',
-    });
+    if (inbound) {
+      memory.push({
+        name: 'after the inbound cases',
+        service: await service.memory(),
+        baseline: await inboundBaseline.memory(),
+        baselineName: 'bare Fastify',
+      });
+    }
+    if (sizes.only === 'inbound') return finish();
 
     // Outbound: a round publishes `events` records and ends when the sandbox has answered them all.
     const publish = async (topic: string, count: number) => {
@@ -471,47 +524,7 @@ export const benchService = async (
       baselineName: 'bare kafkajs consumer',
     });
 
-    progress(`idle for ${sizes.settleMs} ms`);
-    await sleep(sizes.settleMs);
-    memory.push(
-      {
-        name: `after ${sizes.settleMs / 1000} s idle (first instance)`,
-        service: await service.memory(),
-        baseline: await inboundBaseline.memory(),
-        baselineName: 'bare Fastify',
-      },
-      {
-        name: `after ${sizes.settleMs / 1000} s idle (first instance, outbound baseline)`,
-        service: await service.memory(),
-        baseline: await outboundBaseline.memory(),
-        baselineName: 'bare kafkajs consumer',
-      },
-    );
-
-    const idle = memory[0]?.service.rssMiB ?? Number.NaN;
-    const settled = memory.at(-1)?.service.rssMiB ?? Number.NaN;
-    const peak = Math.max(
-      ...cases.map(
-        (result) => result.memoryAfter.service.rssMiB / (result.name.includes('two instances') ? 2 : 1),
-      ),
-    );
-    return {
-      at: new Date().toISOString(),
-      settle: {
-        idleRssMiB: idle,
-        peakRssMiB: round(peak, 1),
-        settledRssMiB: settled,
-        settleMs: sizes.settleMs,
-        backNearIdle: settled <= idle * 1.2,
-      },
-      quick,
-      machine: {},
-      sizes: { ...sizes },
-      cases,
-      memory,
-      idleCommandsPerSecond,
-      scrapeCommands,
-    };
+    return finish();
   } finally {
     for (const each of processes.reverse()) await each.stop().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);

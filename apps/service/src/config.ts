@@ -85,6 +85,12 @@ export const EnvironmentSchema = Type.Object({
     300_000,
     'How long the group waits for a silent member before it rebalances.',
   ),
+  KAFKA_KEYS_CONCURRENTLY: Integer(
+    8,
+    1,
+    256,
+    "order.cancelled records of distinct orders handled at once in each partition (one order's always one after another).",
+  ),
   KAFKA_PARTITIONS_CONCURRENTLY: Integer(3, 1, 100, 'Partitions each consumer works on at once.'),
   TOPIC_ORDER_CANCELLED: Text(
     'order.cancelled',
@@ -143,7 +149,18 @@ export const EnvironmentSchema = Type.Object({
     7 * 86_400,
     'How long a job waits for an unknown order (then pushed as asked) or seller (then dead-lettered).',
   ),
-  DELIVERY_POLL_INTERVAL_MS: Integer(500, 10, 60_000, 'How often to look for due jobs when idle.'),
+  DELIVERY_POLL_INTERVAL_MS: Integer(
+    5000,
+    10,
+    60_000,
+    "How often to look for jobs this process was not handed (other instances', expired leases) when idle; its own new jobs and retries wake it at once.",
+  ),
+  DELIVERY_SELLER_CACHE_MS: Integer(
+    5000,
+    0,
+    600_000,
+    'How long the dispatcher uses a seller as read (0: read for every delivery): a seller disabled or changed by another process is seen within this.',
+  ),
   AUTH_CIRCUIT_PAUSE_MS: Integer(30_000, 100, 3_600_000, 'Pause after Uniware refuses our credentials.'),
   AUTH_CIRCUIT_MAX_PAUSE_MS: Integer(600_000, 100, 86_400_000, 'Largest pause while refusals go on.'),
 
@@ -192,6 +209,12 @@ export const EnvironmentSchema = Type.Object({
 
   OUTBOX_BATCH_SIZE: Integer(100, 1, 10_000, 'Announcements published per round.'),
   OUTBOX_POLL_INTERVAL_MS: Integer(200, 10, 60_000, 'How often to look at the outbox when idle.'),
+  DEAD_LETTER_POLL_INTERVAL_MS: Integer(
+    5000,
+    10,
+    60_000,
+    "How often the dead-letter and parked-record relays look for work when idle (other instances' letters, expired leases); what this process stores wakes them at once.",
+  ),
   OUTBOX_LEASE_MS: Integer(
     15_000,
     1000,

@@ -18,7 +18,7 @@ import type { Config } from './config.ts';
 import { registerStoreGauges } from './gauges.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { countingConflicts, createMetrics } from './metrics.ts';
-import { clock, type RoleContext, type Stores } from './roles/context.ts';
+import { clock, type Delivery, type RoleContext, type Stores, type Wake } from './roles/context.ts';
 import { startKafkaParts } from './roles/kafka-parts.ts';
 import { startOperationsPort } from './roles/operations.ts';
 import { startRetention } from './roles/retention.ts';
@@ -76,6 +76,17 @@ export const startService = async (
     await stores.ensureIndexes();
     registerStoreGauges(metrics, plain, clock.now);
 
+    // Woken by whichever roles run here; a no-op for a role this process does not run.
+    const wake: Wake = {
+      dispatcher: () => undefined,
+      relays: () => undefined,
+      announcements: () => undefined,
+      deadLetters: () => undefined,
+    };
+    // Replaced by the dispatcher role when this process runs it.
+    const delivery: Delivery = {
+      store: (job) => stores.deliveryJobs.enqueue(job),
+    };
     const context: RoleContext = {
       config,
       logger,
@@ -88,6 +99,12 @@ export const startService = async (
         ledger: stores.ledger,
         records: stores.cancellationRecords,
         jobs: stores.deliveryJobs,
+        store: async (job) => {
+          const stored = await delivery.store(job);
+          // A LEDGER_DISAGREES letter stored with the job goes out now, not at the next poll.
+          if (stored === 'enqueued' && job.deadLetter !== undefined) wake.deadLetters();
+          return stored;
+        },
         clock,
         settings: {
           maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
@@ -95,8 +112,8 @@ export const startService = async (
           awaitOrderMs: env.DELIVERY_AWAIT_LEDGER_SECONDS * 1000,
         },
       }),
-      // Woken by whichever roles run here; a no-op for a role this process does not run.
-      wake: { dispatcher: () => undefined, relays: () => undefined, announcements: () => undefined },
+      wake,
+      delivery,
       decorateDeadLetters: decorate.deadLetters,
     };
 

@@ -21,6 +21,7 @@ export type * from './outbound/dispatch-events.ts';
 export * from './outbound/lease-keeper.ts';
 export * from './outbound/rate-limiter.ts';
 export * from './outbound/relay.ts';
+export * from './outbound/seller-cache.ts';
 export * from './outbound/seller-circuits.ts';
 export * from './poll-loop.ts';
 export type * from './ports/cancellation-events.ts';

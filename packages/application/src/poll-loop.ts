@@ -12,6 +12,10 @@ export class PollLoop {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
+  /** When `notifyIn` asked to be woken (performance.now() times, ascending), and the timer of the first. */
+  #wakeAt: number[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
 
   constructor(options: {
     readonly step: () => Promise<StepResult>;
@@ -37,8 +41,41 @@ export class PollLoop {
   /** Stops after the step under way; resolves when it is done. */
   async stop(): Promise<void> {
     this.#running = false;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Number.POSITIVE_INFINITY;
+    this.#wakeAt = [];
     this.notify();
     await this.#loop;
+  }
+
+  /** Something will be due in `ms`: run a step then, rather than at the next poll. */
+  notifyIn(ms: number): void {
+    if (!this.#running) return;
+    const at = performance.now() + Math.max(0, ms);
+    const index = this.#wakeAt.findIndex((each) => each > at);
+    if (index === -1) this.#wakeAt.push(at);
+    else this.#wakeAt.splice(index, 0, at);
+    this.#arm();
+  }
+
+  #arm(): void {
+    const first = this.#wakeAt[0];
+    if (first === undefined || first >= this.#timerAt) return;
+    clearTimeout(this.#timer);
+    this.#timerAt = first;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerAt = Number.POSITIVE_INFINITY;
+        const now = performance.now();
+        while ((this.#wakeAt[0] ?? Number.POSITIVE_INFINITY) <= now + 1) this.#wakeAt.shift();
+        this.notify();
+        this.#arm();
+      },
+      Math.max(0, first - performance.now()),
+    );
+    this.#timer.unref?.();
   }
 
   /** Something arrived: run a step now rather than at the end of the wait. */

@@ -46,14 +46,11 @@ export const startConsumers = async (
       'order.cancelled consumer',
       await startOrderCancelledConsumer({
         ...options(env.TOPIC_ORDER_CANCELLED, env.TOPIC_ORDER_CANCELLED_DLQ, 'order-cancelled'),
-        accept: async (event, sequence) => {
-          const answer = await accept(event, sequence);
-          if (answer.kind === 'accepted' && answer.job === 'enqueued') {
-            wake.dispatcher();
-            wake.relays();
-          }
-          return answer;
-        },
+        // Distinct orders of one partition at once: one order's events stay in order.
+        keysConcurrently: env.KAFKA_KEYS_CONCURRENTLY,
+        // The store wakes whom it concerns: the dispatcher (unless it took the job at once), and
+        // the dead-letter relay for a job stored with a dead letter. Nothing else is woken.
+        accept,
       }),
     );
   }

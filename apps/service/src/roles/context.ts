@@ -4,6 +4,7 @@ import type {
   acceptCancellationEvent,
   DeadLetters,
   DeliveryJobs,
+  NewDeliveryJob,
   OrderLedger,
   ThrottledLog,
 } from '@cancel-sync/application';
@@ -25,6 +26,13 @@ export interface Wake {
   dispatcher: () => void;
   relays: () => void;
   announcements: () => void;
+  /** The dead-letter relay only: a job was stored with a dead letter. */
+  deadLetters: () => void;
+}
+
+/** How the consumer stores a delivery job: through this process's dispatcher when it runs one. */
+export interface Delivery {
+  store: (job: NewDeliveryJob) => Promise<'enqueued' | 'duplicate'>;
 }
 
 export interface RoleContext {
@@ -39,6 +47,7 @@ export interface RoleContext {
   readonly plain: MongoStores;
   readonly accept: ReturnType<typeof acceptCancellationEvent>;
   readonly wake: Wake;
+  readonly delivery: Delivery;
   /** How a test wraps the dead-letter publisher. */
   readonly decorateDeadLetters?: ((port: DeadLetters) => DeadLetters) | undefined;
 }

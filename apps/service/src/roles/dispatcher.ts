@@ -14,6 +14,7 @@ export const startDispatcher = ({
   stores,
   accept,
   wake,
+  delivery,
 }: RoleContext): void => {
   const { env } = config;
   const uniware = createUniwareHttpClient({
@@ -34,6 +35,8 @@ export const startDispatcher = ({
     random: Math.random,
     observe: dispatchLog(logger.child({ part: 'dispatcher' }), metrics),
     aroundAttempt: tracedAttempt,
+    // Published now rather than at the dead-letter relay's next poll.
+    onDeadLetterStored: () => wake.deadLetters(),
     settings: {
       owner: config.instanceId,
       leaseMs: env.DELIVERY_LEASE_MS,
@@ -41,6 +44,7 @@ export const startDispatcher = ({
       stopGraceMs: env.DELIVERY_LEASE_MS,
       awaitSellerMs: env.DELIVERY_AWAIT_LEDGER_SECONDS * 1000,
       pollIntervalMs: env.DELIVERY_POLL_INTERVAL_MS,
+      sellerCacheMs: env.DELIVERY_SELLER_CACHE_MS,
       maxConcurrency: env.UC_MAX_CONCURRENCY,
       requestsPerSecond: env.UC_REQUESTS_PER_SECOND,
       retry: {
@@ -56,4 +60,6 @@ export const startDispatcher = ({
   dispatcher.start();
   lifecycle.onStop('dispatcher', () => dispatcher.stop());
   wake.dispatcher = () => dispatcher.notify();
+  // The fast path: a job stored by this process's consumer goes out at once when a slot is free.
+  delivery.store = (job) => dispatcher.store(job);
 };

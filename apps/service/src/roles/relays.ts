@@ -37,6 +37,12 @@ export const startRelays = async (
           ),
         );
     };
+  // Woken by what this process stores; the poll is for other instances' work and expired leases.
+  const deadLetterSettings = {
+    ...settings,
+    pollIntervalMs: env.DEAD_LETTER_POLL_INTERVAL_MS,
+    wakeForRetries: true,
+  };
   const relays: { notify(): void }[] = [];
   const start = <E>(name: string, relay: Relay<E>) => {
     relay.start();
@@ -70,14 +76,14 @@ export const startRelays = async (
   await deadLetters.connect();
   lifecycle.onStop('dead-letter producer', () => deadLetters.disconnect());
   const publisher = decorateDeadLetters?.(deadLetters) ?? deadLetters;
-  start(
+  const deadLetterRelay = start(
     'dead-letter relay',
     new Relay({
       source: stores.deadLetterOutbox,
       publish: (letters) => publisher.publish(letters),
       clock,
       random: Math.random,
-      settings,
+      settings: deadLetterSettings,
       observe: observe('dead-letter relay'),
     }),
   );
@@ -96,12 +102,13 @@ export const startRelays = async (
       publish: (records) => parked.publish(records),
       clock,
       random: Math.random,
-      settings,
+      settings: deadLetterSettings,
       observe: observe('parked-record relay'),
     }),
   );
 
   wake.announcements = () => announcements.notify();
+  wake.deadLetters = () => deadLetterRelay.notify();
   wake.relays = () => {
     for (const relay of relays) relay.notify();
   };

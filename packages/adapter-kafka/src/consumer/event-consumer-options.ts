@@ -31,6 +31,12 @@ export interface EventConsumerOptions<T> {
   readonly observe?: ObserveConsumer | undefined;
   /** Partitions handled at the same time (records of one partition always one after another). Default 3. */
   readonly partitionsConsumedConcurrently?: number | undefined;
+  /**
+   * Records of one partition handled at the same time, never two of one key (the records of a key
+   * stay one after another, in order); offsets are committed only up to the first record not yet
+   * done. Default 1: the records of a partition one after another.
+   */
+  readonly keysConcurrently?: number | undefined;
   /** A connected producer (from `createProducer`) for dead letters; one is created and owned when absent. */
   readonly deadLetterProducer?: Producer | undefined;
   /** Where a group with no committed offset starts. Default true: nothing published before the first start is missed. */

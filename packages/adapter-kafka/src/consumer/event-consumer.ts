@@ -172,6 +172,7 @@ class KafkaEventConsumer<T> implements EventConsumer {
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    if ((this.#options.keysConcurrently ?? 1) > 1) return this.#eachBatchByKey(payload);
     const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } = payload;
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || this.#stopping.signal.aborted) return;
@@ -181,6 +182,69 @@ class KafkaEventConsumer<T> implements EventConsumer {
       await commitOffsetsIfNecessary();
       await heartbeat();
     }
+  }
+
+  /**
+   * Up to `keysConcurrently` records of the batch at once, each key's records chained in order. An
+   * offset is resolved once it and every record before it are done, so a record still retried in
+   * place holds the commit back (never skipped) while other keys go on.
+   */
+  async #eachBatchByKey(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning, isStale } = payload;
+    const limit = this.#options.keysConcurrently ?? 1;
+    const messages = batch.messages;
+    const done = messages.map(() => false);
+    let resolvedUpTo = 0;
+    let halted = false;
+    let failure: { readonly error: unknown } | undefined;
+    let running = 0;
+    const waiting: (() => void)[] = [];
+    const release = () => {
+      running -= 1;
+      waiting.shift()?.();
+    };
+    const advance = async () => {
+      let moved = false;
+      for (; resolvedUpTo < messages.length && done[resolvedUpTo] === true; resolvedUpTo += 1) {
+        resolveOffset(messages[resolvedUpTo]?.offset ?? '');
+        moved = true;
+      }
+      if (moved) {
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      }
+    };
+    const tails = new Map<string, Promise<void>>();
+    const tasks: Promise<void>[] = [];
+    for (const [index, message] of messages.entries()) {
+      while (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+      if (halted || !isRunning() || isStale() || this.#stopping.signal.aborted) break;
+      running += 1;
+      // Records without a key share one chain: nothing says they may be reordered.
+      const key = message.key === null ? '' : message.key.toString('latin1');
+      const task = (tails.get(key) ?? Promise.resolve()).then(async () => {
+        try {
+          if (halted) return;
+          const position = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+          if (!(await this.#processUntilDone(message, position, payload))) {
+            halted = true;
+            return;
+          }
+          done[index] = true;
+          await advance();
+        } catch (error) {
+          // A heartbeat that found the group rebalancing: KafkaJS rejoins once this batch returns.
+          halted = true;
+          failure ??= { error };
+        } finally {
+          release();
+        }
+      });
+      tails.set(key, task);
+      tasks.push(task);
+    }
+    await Promise.all(tasks);
+    if (failure !== undefined) throw failure.error;
   }
 
   /** `false` when the consumer stopped (or lost the partition) before the record was done. */

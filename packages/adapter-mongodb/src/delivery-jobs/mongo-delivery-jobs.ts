@@ -14,6 +14,7 @@ import {
   type LeaseFence,
   type LedgerResolution,
   type NewDeliveryJob,
+  type StoreClaim,
 } from '@cancel-sync/application';
 import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
@@ -60,6 +61,35 @@ export class MongoDeliveryJobs implements DeliveryJobs {
       if (isDuplicateKeyError(error)) return 'duplicate';
       throw error;
     }
+  }
+
+  /**
+   * One indexed read (`order_state_sequence`: is an earlier job of the order still pending?) and
+   * the insert with the lease held. Only an operator's replay can make an earlier job pending in
+   * between; the claim loop's own check (`claimDue`) has the same window.
+   */
+  async enqueueClaimed(
+    job: NewDeliveryJob,
+    claim: StoreClaim,
+  ): Promise<ClaimedJob | 'enqueued' | 'duplicate'> {
+    const earlier = await this.#jobs.findOne(
+      { orderId: job.orderId, state: 'pending', sequence: { $lt: job.sequence } },
+      { projection: { _id: 1 } },
+    );
+    if (earlier !== null) return this.enqueue(job);
+    const lease = { owner: claim.owner, until: claim.leaseUntil, token: 1 };
+    const document: DeliveryJobDocument = {
+      ...toDocument({ ...job, traceparent: job.traceparent ?? this.#traceparent() }),
+      claims: 1,
+      lease,
+    };
+    try {
+      await this.#jobs.insertOne(document);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return 'duplicate';
+      throw error;
+    }
+    return { ...fromDocument(document), fence: { jobId: job.jobId, owner: claim.owner, token: 1 } };
   }
 
   /**

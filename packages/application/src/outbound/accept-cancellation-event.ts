@@ -22,6 +22,7 @@ import type {
   DeliveryJobs,
   LedgerResolution,
   NewDeadLetter,
+  NewDeliveryJob,
   RefusedLine,
 } from '../ports/delivery-jobs.ts';
 import type { OrderLedger } from '../ports/order-ledger.ts';
@@ -58,6 +59,11 @@ export interface AcceptCancellationDeps {
   readonly ledger: OrderLedger;
   readonly records: CancellationRecords;
   readonly jobs: DeliveryJobs;
+  /**
+   * How a new job is stored: `jobs.enqueue` by default; the composition root hands it to the
+   * dispatcher of this process when there is one, which may start its delivery at once.
+   */
+  readonly store?: ((job: NewDeliveryJob) => Promise<'enqueued' | 'duplicate'>) | undefined;
   readonly clock: Clock;
   readonly settings: {
     readonly maxWriteAttempts: number;
@@ -118,6 +124,7 @@ const resolution = (event: LedgerEvent, result: CancellationResult, at: Date) =>
 
 export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
   const { records, jobs, clock, settings } = deps;
+  const store = deps.store ?? ((job: NewDeliveryJob) => jobs.enqueue(job));
 
   /** How the ledger judged the event's lines, now or (from its history record) the first time. */
   const judged = async (event: LedgerEvent, outcome: Exclude<LedgerOutcome, { ledger: 'order-unknown' }>) => {
@@ -129,8 +136,8 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
     if (recorded === undefined) return ALL_ACCEPTED;
     return summarizeRecord(recorded);
   };
-  // The record goes with the ledger write; the writer copies it to the history (a failed copy is
-  // retried by the append below when the event comes back, and by the next write of the order).
+  // The record goes with the ledger write; the writer copies it to the history (a failed copy stays
+  // on the order, where the history reads it, and the next write of the order copies it).
   const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, {
     records,
     onCopyFailed: () => undefined,
@@ -205,9 +212,8 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
     if (event.source === 'unicommerce') {
       return { kind: 'ignored', reason: 'the cancellation came from Uniware' };
     }
+    // The writer copied the history record already (or left it on the order for the next write).
     const outcome = await applyToLedger(event);
-    if (outcome.ledger !== 'order-unknown' && outcome.record !== undefined)
-      await records.append(outcome.record);
     const now = clock.now();
     const common = {
       jobId: event.eventId,
@@ -219,7 +225,7 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
       createdAt: now,
     };
     if (outcome.ledger === 'order-unknown') {
-      const job = await jobs.enqueue({
+      const job = await store({
         ...common,
         request: toUniwareCancelRequest(event),
         ledger: 'awaiting-order',
@@ -232,7 +238,7 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
       return { kind: 'accepted', ledger: outcome.ledger, job: 'duplicate' };
     }
     const { resolved, nothingAccepted } = resolution(event, await judged(event, outcome), now);
-    const job = await jobs.enqueue({
+    const job = await store({
       ...common,
       request: resolved.request,
       ledger: resolved.ledger,
@@ -254,7 +260,6 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
     };
     const outcome = await applyToLedger(event);
     if (outcome.ledger === 'order-unknown') return { kind: 'order-unknown' };
-    if (outcome.record !== undefined) await records.append(outcome.record);
     const { resolved, nothingAccepted } = resolution(event, await judged(event, outcome), clock.now());
     return { kind: 'resolved', resolution: resolved, nothingAccepted };
   };

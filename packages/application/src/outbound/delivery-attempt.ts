@@ -47,7 +47,7 @@ export interface AttemptSettings {
 
 export interface AttemptDeps {
   readonly jobs: DeliveryJobs;
-  readonly sellers: SellerRegistry;
+  readonly sellers: Pick<SellerRegistry, 'findById'>;
   readonly uniware: UniwareClient;
   readonly recheckLedger: (job: DeliveryJob) => Promise<LedgerRecheck>;
   readonly circuits: SellerCircuits;
@@ -58,6 +58,10 @@ export interface AttemptDeps {
   readonly observe: (event: DispatchEvent) => void;
   readonly settings: AttemptSettings;
   readonly abandon: AbortSignal;
+  /** The job went back to the store still pending, due again at `dueAt` (a retry, a wait, a hold). */
+  readonly onReturned?: ((dueAt: Date) => void) | undefined;
+  /** A dead letter was stored on the job: the dead-letter relay may publish it now. */
+  readonly onDeadLetterStored?: (() => void) | undefined;
 }
 
 export const runAttempt = async (deps: AttemptDeps, claimed: ClaimedJob): Promise<void> => {
@@ -155,6 +159,7 @@ class Attempt {
 
   async #resolve(resolution: LedgerResolution): Promise<boolean> {
     if (!(await this.#write(() => this.#deps.jobs.resolveLedger(this.#job.fence, resolution)))) return false;
+    if (resolution.deadLetter !== undefined) this.#deps.onDeadLetterStored?.();
     this.#job = { ...this.#job, ledger: resolution.ledger, request: resolution.request };
     return true;
   }
@@ -358,12 +363,17 @@ class Attempt {
     };
   }
 
-  #release(atMs: number): Promise<boolean> {
-    return this.#write(() => this.#deps.jobs.release(this.#job.fence, new Date(atMs)));
+  async #release(atMs: number): Promise<boolean> {
+    const released = await this.#write(() => this.#deps.jobs.release(this.#job.fence, new Date(atMs)));
+    if (released) this.#deps.onReturned?.(new Date(atMs));
+    return released;
   }
 
-  #settle(update: DeliveryJobUpdate): Promise<boolean> {
-    return this.#write(() => this.#deps.jobs.settle(this.#job.fence, update));
+  async #settle(update: DeliveryJobUpdate): Promise<boolean> {
+    const settled = await this.#write(() => this.#deps.jobs.settle(this.#job.fence, update));
+    if (settled && update.state === 'pending') this.#deps.onReturned?.(update.nextAttemptAt);
+    if (settled && update.deadLetter !== undefined) this.#deps.onDeadLetterStored?.();
+    return settled;
   }
 
   async #write(op: () => Promise<boolean>): Promise<boolean> {

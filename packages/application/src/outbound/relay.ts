@@ -25,6 +25,11 @@ export interface RelaySettings {
   readonly leaseMs: number;
   /** Backoff of a batch that could not be published. */
   readonly retry: { readonly baseDelayMs: number; readonly maxDelayMs: number };
+  /**
+   * Wake up when a released batch is due again rather than at the next poll (for a relay whose
+   * poll is far apart). Off by default.
+   */
+  readonly wakeForRetries?: boolean | undefined;
 }
 
 export type RelayEvent<E> =
@@ -113,6 +118,7 @@ export class Relay<E> {
       const retryInMs = Math.max(1, backoffDelayMs(this.#settings.retry, failures, this.#random()));
       this.#observe({ type: 'publish-failed', batch, error, retryInMs });
       await this.#source.release(batch, new Date(this.#clock.now().getTime() + retryInMs));
+      if (this.#settings.wakeForRetries === true) this.#loop.notifyIn(retryInMs);
       return;
     }
     this.#failures.delete(batch.id);

@@ -175,9 +175,22 @@ export interface LedgerResolution {
   readonly deadLetter?: NewDeadLetter | undefined;
 }
 
+/** The lease a process takes on a job in the same write that stores it (see `enqueueClaimed`). */
+export interface StoreClaim {
+  readonly owner: string;
+  readonly leaseUntil: Date;
+}
+
 export interface DeliveryJobs {
   /** `'duplicate'` when a job with this id exists already (the event was seen before). */
   enqueue(job: NewDeliveryJob): Promise<'enqueued' | 'duplicate'>;
+  /**
+   * Stores a new pending job already leased by `claim.owner` (its first claim, fence token 1), so
+   * that the process storing it calls Uniware at once without a claim. When an earlier job of its
+   * order is still pending, that one goes first: the job is stored free instead, as by `enqueue`
+   * (`'enqueued'`). Optional: without it the dispatcher stores with `enqueue` and claims later.
+   */
+  enqueueClaimed?(job: NewDeliveryJob, claim: StoreClaim): Promise<ClaimedJob | 'enqueued' | 'duplicate'>;
   /**
    * Leases up to `limit` pending due jobs, at most one per order and only each order's head (its
    * pending job of lowest sequence), none of an excluded seller. An expired lease is taken over.

@@ -36,6 +36,7 @@ import type {
   RememberedRequest,
   Seller,
   SellerRegistry,
+  StoreClaim,
   UniwareClient,
 } from '../index.ts';
 import { DELIVERY_JOB_STATES } from '../ports/delivery-jobs.ts';
@@ -278,6 +279,24 @@ export class InMemoryDeliveryJobs implements DeliveryJobs {
       claims: 0,
     });
     return 'enqueued' as const;
+  }
+
+  async enqueueClaimed(job: NewDeliveryJob, claim: StoreClaim) {
+    const earlier = [...this.jobs.values()].some(
+      (other) => other.orderId === job.orderId && other.state === 'pending' && other.sequence < job.sequence,
+    );
+    if (earlier) return this.enqueue(job);
+    const stored = await this.enqueue(job);
+    if (stored === 'duplicate') return stored;
+    const lease = { owner: claim.owner, until: claim.leaseUntil, token: 1 };
+    const held = {
+      ...(this.jobs.get(job.jobId) as NonNullable<ReturnType<typeof this.jobs.get>>),
+      claims: 1,
+      lease,
+    };
+    this.jobs.set(job.jobId, held);
+    const { claims: _claims, inFlightAttempt: _inFlight, ...rest } = held;
+    return { ...rest, fence: { jobId: job.jobId, owner: claim.owner, token: 1 } } satisfies ClaimedJob;
   }
 
   async claimDue({ owner, now, leaseUntil, excludeSellerIds }: JobClaim, limit: number) {
