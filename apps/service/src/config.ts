@@ -148,6 +148,12 @@ export const EnvironmentSchema = Type.Object({
   AUTH_CIRCUIT_MAX_PAUSE_MS: Integer(600_000, 100, 86_400_000, 'Largest pause while refusals go on.'),
 
   AUTH_TOKEN_TTL_SECONDS: Integer(86_400, 60, 90 * 86_400, 'Lifetime of tokens issued by /authToken.'),
+  AUTH_TOKEN_CACHE_SECONDS: Integer(
+    5,
+    0,
+    60,
+    'How long an instance trusts a token it read without reading it again: a revocation, new password or disabled seller is seen by the other instances within this (by the one that made it at once); 0 reads every time.',
+  ),
   AUTH_MAX_FAILED_ATTEMPTS: Integer(
     10,
     1,

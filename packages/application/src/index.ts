@@ -1,4 +1,5 @@
 export * from './auth/authenticate.ts';
+export * from './auth/cached-access-tokens.ts';
 export * from './auth/issue-access-token.ts';
 export * from './auth/login-throttle.ts';
 export * from './auth/manage-sellers.ts';

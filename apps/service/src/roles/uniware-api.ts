@@ -2,7 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { createNodeCrypto } from '@cancel-sync/adapter-crypto';
 import { buildHttpApi } from '@cancel-sync/adapter-http';
-import { authenticate, cancelFromUniware, issueAccessToken, LoginThrottle } from '@cancel-sync/application';
+import {
+  authenticate,
+  CachedAccessTokens,
+  cancelFromUniware,
+  issueAccessToken,
+  LoginThrottle,
+} from '@cancel-sync/application';
 import { storeUnavailableAs503 } from '../store-unavailable.ts';
 import { tracedInbound } from '../traced.ts';
 import { clock, type RoleContext } from './context.ts';
@@ -16,6 +22,11 @@ export const startUniwareApi = async (
   crypto: ReturnType<typeof createNodeCrypto>,
 ): Promise<{ readonly http: UniwareApi; readonly httpUrl: string }> => {
   const { env } = config;
+  // One cache for issuing and checking: a token issued here is known here without a read.
+  const tokens = new CachedAccessTokens(stores.accessTokens, clock, {
+    ttlMs: env.AUTH_TOKEN_CACHE_SECONDS * 1000,
+    maxEntries: 100_000,
+  });
   const cancel = tracedInbound(
     cancelFromUniware({
       ledger: stores.ledger,
@@ -45,7 +56,7 @@ export const startUniwareApi = async (
     issueAccessToken: storeUnavailableAs503(
       issueAccessToken({
         sellers: stores.sellers,
-        tokens: stores.accessTokens,
+        tokens,
         crypto,
         clock,
         tokenTtlMs: env.AUTH_TOKEN_TTL_SECONDS * 1000,
@@ -57,7 +68,7 @@ export const startUniwareApi = async (
         maxConcurrentChecks: env.AUTH_MAX_CONCURRENT_CHECKS,
       }),
     ),
-    authenticate: storeUnavailableAs503(authenticate({ tokens: stores.accessTokens, crypto, clock })),
+    authenticate: storeUnavailableAs503(authenticate({ tokens, crypto, clock })),
     cancelFromUniware: storeUnavailableAs503(async (request) => {
       const answer = await cancel(request);
       if (answer.kind === 'answered') {
