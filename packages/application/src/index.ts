@@ -33,7 +33,11 @@ export type * from './ports/delivery-jobs.ts';
 export { DEAD_LETTER_CODES, DELIVERY_JOB_STATES } from './ports/delivery-jobs.ts';
 export type * from './ports/idempotency-keys.ts';
 export type * from './ports/order-ledger.ts';
-export { MAX_REMEMBERED_APPLIED, MAX_REMEMBERED_REFUSALS } from './ports/order-ledger.ts';
+export {
+  HISTORY_HELD_ON_ORDER,
+  MAX_REMEMBERED_APPLIED,
+  MAX_REMEMBERED_REFUSALS,
+} from './ports/order-ledger.ts';
 export type * from './ports/parked-records.ts';
 export { parkedRecordId } from './ports/parked-records.ts';
 export type * from './ports/relay-source.ts';

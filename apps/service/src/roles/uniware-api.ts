@@ -6,6 +6,7 @@ import {
   authenticate,
   CachedAccessTokens,
   cancelFromUniware,
+  HISTORY_HELD_ON_ORDER,
   issueAccessToken,
   LoginThrottle,
 } from '@cancel-sync/application';
@@ -41,12 +42,14 @@ export const startUniwareApi = async (
         maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
         reason: 'Cancelled by the seller in Uniware',
         maxQueuedPerOrder: env.ORDER_MAX_QUEUED_REQUESTS,
+        // The records stay on their order and go to the history in batches: no copy per request.
+        historyHeldOnOrder: HISTORY_HELD_ON_ORDER,
       },
       onHistoryCopyFailed: (error) =>
         throttled.maybe('history', (suppressed) =>
           logger.warn(
             { err: error, similarSuppressed: suppressed },
-            'history record kept on its order; copied by its next write',
+            'history records kept on their order; copied by a later write',
           ),
         ),
     }),

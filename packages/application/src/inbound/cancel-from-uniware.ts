@@ -61,6 +61,12 @@ export interface CancelFromUniwareSettings {
   readonly reason: string;
   /** Requests for one order running or waiting in this process; beyond it the answer is `order-busy`. */
   readonly maxQueuedPerOrder: number;
+  /**
+   * History records an order holds before they are copied to the history in a batch (see
+   * `HistoryCopy.holdOnOrder`; the service gives `HISTORY_HELD_ON_ORDER`); 0 or absent copies them
+   * after every write, two more round trips each.
+   */
+  readonly historyHeldOnOrder?: number | undefined;
 }
 
 export interface CancelFromUniwareDeps {
@@ -98,7 +104,11 @@ type Decided =
 export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
   const { records, idempotencyKeys, crypto, clock, ids, settings } = deps;
   const onCopyFailed = deps.onHistoryCopyFailed ?? (() => undefined);
-  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, { records, onCopyFailed });
+  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, {
+    records,
+    onCopyFailed,
+    holdOnOrder: settings.historyHeldOnOrder,
+  });
 
   const decide = (
     request: CancelFromUniwareRequest,
@@ -161,11 +171,16 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
     };
   };
 
-  /** A retry gets the first answer back whole, from its history record. */
+  /**
+   * A retry gets the first answer back whole: a success from the order read alone (it refused
+   * nothing), else from its history record — on the order while it holds it, else read.
+   */
   const earlierResult = async (
     earlier: RememberedRequest,
     pending: CancellationRecord | undefined,
   ): Promise<CancellationResult> => {
+    if (earlier.result !== undefined) return earlier.result;
+    if (earlier.status === 'SUCCESS') return { status: 'SUCCESS', failedItems: [] };
     const record =
       pending ?? (earlier.recordId === undefined ? undefined : await records.find(earlier.recordId));
     if (record === undefined) {
@@ -223,7 +238,7 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
         return { kind: 'answered', requestId: decided.requestId, result: decided.result, replayed: false };
       case 'replay': {
         const { earlier } = decided;
-        const result = earlier.result ?? (await earlierResult(earlier, decided.pendingRecord));
+        const result = await earlierResult(earlier, decided.pendingRecord);
         const record = recordOf(request, {
           recordId: ids.newId(),
           requestId: decided.requestId,

@@ -38,12 +38,28 @@ export interface LedgerWrite {
   readonly record?: CancellationRecord | undefined;
   /** Remembered requests that expired before this are dropped by the write. */
   readonly now: Date;
+  /**
+   * The remembered requests as the writer read them (the write is conditional on the revision it
+   * read, so they are what is stored): lets the write drop the expired ones in its own update.
+   * Without it they are dropped by an update of their own, sent before the write.
+   */
+  readonly readRemembered?: readonly RememberedRequest[] | undefined;
+  /**
+   * After this write the order holds only its latest `keepRecords` history records: the older
+   * ones are in the history already (the writer copied them first). Absent: none is dropped.
+   */
+  readonly keepRecords?: number | undefined;
 }
 
 /** Refusals remembered per order, at most: the oldest are forgotten first. */
 export const MAX_REMEMBERED_REFUSALS = 200;
 /** Requests that applied something and are still within their window, per order, at most. */
 export const MAX_REMEMBERED_APPLIED = 500;
+/**
+ * History records an inbound cancellation leaves on its order before they are copied to the
+ * history in a batch (a 100-line record is about 14 KB: a dozen keep the order well within bounds).
+ */
+export const HISTORY_HELD_ON_ORDER = 12;
 
 export interface ReadOptions {
   readonly signal?: AbortSignal | undefined;
