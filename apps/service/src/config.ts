@@ -198,6 +198,12 @@ export const EnvironmentSchema = Type.Object({
 
   OUTBOX_BATCH_SIZE: Integer(100, 1, 10_000, 'Announcements published per round.'),
   OUTBOX_POLL_INTERVAL_MS: Integer(200, 10, 60_000, 'How often to look at the outbox when idle.'),
+  OUTBOX_LEFTOVER_POLL_INTERVAL_MS: Integer(
+    2000,
+    10,
+    600_000,
+    'With the http role in the same process (its own announcements are published at once), how often the outbox relay looks for the rest: what another process wrote and could not publish, or what an http-only process wrote.',
+  ),
   OUTBOX_LEASE_MS: Integer(
     15_000,
     1000,

@@ -103,6 +103,7 @@ export const startService = async (
       }),
       // Woken by whichever roles run here; a no-op for a role this process does not run.
       wake: { dispatcher: () => undefined, relays: () => undefined, announcements: () => undefined },
+      ownAnnouncements: { publisher: undefined },
       decorateDeadLetters: decorate.deadLetters,
     };
 

@@ -2,7 +2,8 @@
  * What one inbound cancellation costs MongoDB, counted by the driver's command monitoring on the
  * service's own client, against the real MongoDB-protocol server: a new cancellation at most 3
  * commands, an identical retry at most 2, a cached token none. The service runs only its `http`
- * role here, so every command counted is the request's own; the relay's share is counted apart.
+ * role first, so every command counted is the request's own; then with its relays, counting what
+ * it takes to announce the cancellation too.
  */
 import { startSandbox } from '@cancel-sync/uc-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,11 +76,13 @@ const oneUnitOf = (orderId: string) => ({
 });
 
 let env: Record<string, string>;
+let credentials: { username: string; password: string };
 
 beforeAll(async () => {
   sandbox = await startSandbox();
   env = testEnvironment(sandbox.url);
   world = await openWorld(env);
+  credentials = await world.registerSeller('seller-1');
 });
 
 afterAll(async () => {
@@ -93,7 +96,6 @@ describe('the commands of one inbound cancellation', () => {
     const log = new CommandLog();
     const service = await start({ SERVICE_ROLES: 'http' }, log);
     const api = service.httpUrl ?? '';
-    const credentials = await world.registerSeller('seller-1');
     const token = await login(api, credentials);
     const orders = [anOrder({ items: [anItem({ quantity: 10 })] }), anOrder({ items: [anItem()] })];
     for (const order of orders) await world.seedOrder(order);
@@ -124,7 +126,7 @@ describe('the commands of one inbound cancellation', () => {
     expect((await world.storedOrder(second))?.items[0]?.cancelledQuantity).toBe(1);
   });
 
-  it('counts what the relay adds to announce it (reported)', async () => {
+  it('a new one and its announcement on order.cancelled send at most 3 together', async () => {
     const log = new CommandLog();
     const service = await start(
       // No timed polls within the test: only what the cancellation wakes.
@@ -137,9 +139,10 @@ describe('the commands of one inbound cancellation', () => {
     );
     await service.kafkaStarted;
     const api = service.httpUrl ?? '';
-    const token = await login(api, { username: 'uc-seller-1', password: 'seller-1-password-123' });
+    const token = await login(api, credentials);
     const order = anOrder({ items: [anItem({ quantity: 10 })] });
     await world.seedOrder(order);
+    const announcements = world.readTopic(env.TOPIC_ORDER_CANCELLED ?? '');
     const outboxEmpty = async () =>
       ((await world.stores.outbox.pendingFor(order.orderId)) as readonly unknown[]).length === 0;
 
@@ -149,7 +152,15 @@ describe('the commands of one inbound cancellation', () => {
       // Whatever the relay does after publishing (tidying up) is its cost too.
       await new Promise((resolve) => setTimeout(resolve, 300));
     });
-    const relays = commands.filter((command) => !command.endsWith('access_tokens'));
-    console.log(JSON.stringify({ cancellationWithItsAnnouncement: byName(relays) }));
+    console.log(JSON.stringify({ cancellationWithItsAnnouncement: byName(commands), inOrder: commands }));
+
+    await waitFor(
+      () => announcements.messages.filter((message) => message.key === order.orderId).length,
+      (count) => count > 0,
+      { what: 'the announcement on order.cancelled' },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(announcements.messages.filter((message) => message.key === order.orderId)).toHaveLength(1);
+    expect(commands.length).toBeLessThanOrEqual(3);
   });
 });

@@ -3,6 +3,7 @@ export * from './auth/cached-access-tokens.ts';
 export * from './auth/issue-access-token.ts';
 export * from './auth/login-throttle.ts';
 export * from './auth/manage-sellers.ts';
+export * from './inbound/announce-at-once.ts';
 export * from './inbound/cancel-from-uniware.ts';
 export * from './inbound/canonical-request.ts';
 export * from './keyed-mutex.ts';

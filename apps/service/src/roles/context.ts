@@ -1,6 +1,7 @@
 /** What every role of the composition root is built from. */
 import type { MongoStores } from '@cancel-sync/adapter-mongodb';
 import type {
+  AnnounceAtOnce,
   acceptCancellationEvent,
   DeadLetters,
   DeliveryJobs,
@@ -39,6 +40,8 @@ export interface RoleContext {
   readonly plain: MongoStores;
   readonly accept: ReturnType<typeof acceptCancellationEvent>;
   readonly wake: Wake;
+  /** This process's publisher of its own announcements, once the relays run here. */
+  readonly ownAnnouncements: { publisher: AnnounceAtOnce | undefined };
   /** How a test wraps the dead-letter publisher. */
   readonly decorateDeadLetters?: ((port: DeadLetters) => DeadLetters) | undefined;
 }

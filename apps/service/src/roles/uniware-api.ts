@@ -12,6 +12,7 @@ import {
 } from '@cancel-sync/application';
 import { storeUnavailableAs503 } from '../store-unavailable.ts';
 import { tracedInbound } from '../traced.ts';
+import { currentTraceparent } from '../tracing.ts';
 import { clock, type RoleContext } from './context.ts';
 
 const ids = { newId: () => randomUUID() };
@@ -19,7 +20,7 @@ const ids = { newId: () => randomUUID() };
 export type UniwareApi = Awaited<ReturnType<typeof buildHttpApi>>;
 
 export const startUniwareApi = async (
-  { config, logger, metrics, throttled, lifecycle, stores, wake }: RoleContext,
+  { config, logger, metrics, throttled, lifecycle, stores, wake, ownAnnouncements }: RoleContext,
   crypto: ReturnType<typeof createNodeCrypto>,
 ): Promise<{ readonly http: UniwareApi; readonly httpUrl: string }> => {
   const { env } = config;
@@ -44,6 +45,12 @@ export const startUniwareApi = async (
         maxQueuedPerOrder: env.ORDER_MAX_QUEUED_REQUESTS,
         // The records stay on their order and go to the history in batches: no copy per request.
         historyHeldOnOrder: HISTORY_HELD_ON_ORDER,
+      },
+      // With the relays in this process, its own announcements go out at once, without a claim.
+      announceHere: {
+        owner: config.instanceId,
+        markMs: env.OUTBOX_LEASE_MS,
+        accepting: () => ownAnnouncements.publisher?.accepting === true,
       },
       onHistoryCopyFailed: (error) =>
         throttled.maybe('history', (suppressed) =>
@@ -76,7 +83,10 @@ export const startUniwareApi = async (
       const answer = await cancel(request);
       if (answer.kind === 'answered') {
         metrics.inboundCancellations.inc({ status: answer.result.status, replayed: String(answer.replayed) });
-        if (!answer.replayed && answer.result.status !== 'FAILED') wake.announcements();
+        if (answer.announcedHere !== undefined) {
+          const entry = { event: answer.announcedHere, traceparent: currentTraceparent() };
+          ownAnnouncements.publisher?.publish(request.orderId, entry);
+        } else if (!answer.replayed && answer.result.status !== 'FAILED') wake.announcements();
       }
       return answer;
     }),

@@ -10,6 +10,7 @@ import {
   type OrderLedger,
   type ReadOptions,
 } from '@cancel-sync/application';
+import type { OrderCancelled } from '@cancel-sync/domain';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
@@ -18,6 +19,7 @@ import {
   eventToDocument,
   fromDocument,
   type OrderDocument,
+  type OutboxEventDocument,
   orderFieldsToDocument,
   rememberedToDocument,
   toDocument,
@@ -80,7 +82,7 @@ export class MongoOrderLedger implements OrderLedger {
   async #create(change: LedgerWrite): Promise<'written' | 'conflict'> {
     const remembered = change.remember === undefined ? [] : [change.remember];
     const outbox =
-      change.announce === undefined ? [] : [eventToDocument(change.announce, this.#traceparent())];
+      change.announce === undefined ? [] : [this.#outboxEntry(change.announce, change.announceHere)];
     const records = change.record === undefined ? [] : [recordToDocument(change.record)];
     try {
       await this.#orders.insertOne(toDocument(change.order, remembered, outbox, records));
@@ -116,7 +118,7 @@ export class MongoOrderLedger implements OrderLedger {
       ...rememberPush,
       ...(change.announce === undefined
         ? {}
-        : { outbox: eventToDocument(change.announce, this.#traceparent()) }),
+        : { outbox: this.#outboxEntry(change.announce, change.announceHere) }),
       ...(change.record === undefined
         ? {}
         : { pendingRecords: recordPush(change.record, change.keepRecords) }),
@@ -143,6 +145,11 @@ export class MongoOrderLedger implements OrderLedger {
       },
       { $pull: { rememberedRequests: expired(change.now), rememberedRefusals: expired(change.now) } },
     );
+  }
+
+  #outboxEntry(announce: OrderCancelled, here: LedgerWrite['announceHere']): OutboxEventDocument {
+    const entry = eventToDocument(announce, this.#traceparent());
+    return here === undefined ? entry : { ...entry, here: { owner: here.owner, until: here.until } };
   }
 
   async forgetRecords(orderId: string, recordIds: readonly string[]): Promise<void> {

@@ -7,6 +7,7 @@ import {
   type CancellationResult,
   decideCancellation,
   type LineOutcome,
+  type OrderCancelled,
   summarize,
 } from '@cancel-sync/domain';
 import { type LedgerStep, LedgerWriter } from '../ledger-writer.ts';
@@ -43,6 +44,8 @@ export type CancelFromUniwareAnswer =
       readonly result: CancellationResult;
       /** True when this is a retry answered from the first request, changing nothing. */
       readonly replayed: boolean;
+      /** The announcement this instance marked as its own to publish (see `announceHere`). */
+      readonly announcedHere?: OrderCancelled | undefined;
     }
   | { readonly kind: 'idempotency-key-reused'; readonly message: string }
   /** Nothing was written: the deadline passed before the write (a retry is safe). */
@@ -79,6 +82,13 @@ export interface CancelFromUniwareDeps {
   readonly settings: CancelFromUniwareSettings;
   /** A history record could not be copied to the history now; it is kept and copied later. */
   readonly onHistoryCopyFailed?: ((error: unknown) => void) | undefined;
+  /**
+   * When this instance publishes its own announcements at once (`AnnounceAtOnce`): they are
+   * marked as `owner`'s for `markMs` (relays leave them alone until then) while `accepting()`.
+   */
+  readonly announceHere?:
+    | { readonly owner: string; readonly markMs: number; readonly accepting: () => boolean }
+    | undefined;
 }
 
 type Decided =
@@ -89,6 +99,7 @@ type Decided =
       readonly record: CancellationRecord;
       /** The record went with a ledger write (else it is appended to the history on its own). */
       readonly written: boolean;
+      readonly announcedHere?: OrderCancelled | undefined;
     }
   | {
       readonly kind: 'replay';
@@ -157,14 +168,20 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       status: result.status,
       recordId: record.recordId,
     };
+    const here = deps.announceHere;
+    const announceHere =
+      decision.event === undefined || here === undefined || !here.accepting()
+        ? undefined
+        : { owner: here.owner, until: new Date(now.getTime() + here.markMs) };
     return {
-      answer: { ...answer, written: true },
+      answer: { ...answer, written: true, announcedHere: announceHere && decision.event },
       write: {
         expectedRevision: entry.order.revision,
         // A refused request is remembered too, so the order is written with only its revision bumped.
         order: decision.order ?? { ...entry.order, revision: entry.order.revision + 1 },
         remember,
         announce: decision.event,
+        announceHere,
         record,
         now,
       },
@@ -235,7 +252,13 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       case 'new':
         // Nothing was written: the record of a refusal of an unknown order stands alone.
         if (!decided.written) await records.append(decided.record).catch(onCopyFailed);
-        return { kind: 'answered', requestId: decided.requestId, result: decided.result, replayed: false };
+        return {
+          kind: 'answered',
+          requestId: decided.requestId,
+          result: decided.result,
+          replayed: false,
+          ...(decided.announcedHere === undefined ? {} : { announcedHere: decided.announcedHere }),
+        };
       case 'replay': {
         const { earlier } = decided;
         const result = await earlierResult(earlier, decided.pendingRecord);

@@ -34,6 +34,11 @@ export interface LedgerWrite {
   readonly remember?: RememberedRequest | undefined;
   /** Put in the outbox by the same atomic write as the order change. */
   readonly announce?: OrderCancelled | undefined;
+  /**
+   * The writer's instance publishes `announce` itself, at once (see `AnnounceAtOnce`): relays leave
+   * it alone until `until`, and publish it as any other after that (its writer died or could not).
+   */
+  readonly announceHere?: { readonly owner: string; readonly until: Date } | undefined;
   /** The history record of this change, kept on the order by the same atomic write. */
   readonly record?: CancellationRecord | undefined;
   /** Remembered requests that expired before this are dropped by the write. */
@@ -90,4 +95,10 @@ export interface OutboxEntry {
 }
 
 /** Announcements written by the ledger and not yet published, claimed one order at a time. */
-export type Outbox = RelaySource<OutboxEntry>;
+export interface Outbox extends RelaySource<OutboxEntry> {
+  /**
+   * An announcement written with `announceHere` was published by its writer: it leaves the outbox
+   * (in one update when it is the only one there).
+   */
+  publishedHere(orderId: string, eventId: string): Promise<void>;
+}

@@ -200,6 +200,11 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     const lease = this.#outboxLeases.get(batch.id);
     if (lease?.token === batch.token) this.#outboxLeases.set(batch.id, { ...lease, until: retryAt });
   }
+
+  async publishedHere(orderId: string, eventId: string): Promise<void> {
+    const entry = this.entries.get(orderId);
+    if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => event.eventId !== eventId);
+  }
 }
 
 export class InMemoryRecords implements CancellationRecords {
