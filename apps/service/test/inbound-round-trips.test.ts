@@ -133,6 +133,7 @@ describe('the commands of one inbound cancellation', () => {
       {
         SERVICE_ROLES: 'http,relay',
         OUTBOX_POLL_INTERVAL_MS: '60000',
+        OUTBOX_LEFTOVER_POLL_INTERVAL_MS: '60000',
         RETENTION_SWEEP_INTERVAL_SECONDS: '86400',
       },
       log,

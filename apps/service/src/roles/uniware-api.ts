@@ -51,6 +51,9 @@ export const startUniwareApi = async (
         owner: config.instanceId,
         markMs: env.OUTBOX_LEASE_MS,
         accepting: () => ownAnnouncements.publisher?.accepting === true,
+        // Within the use case's span: the publish joins the request's trace as the relay's would.
+        publish: (orderId, event) =>
+          ownAnnouncements.publisher?.publish(orderId, { event, traceparent: currentTraceparent() }),
       },
       onHistoryCopyFailed: (error) =>
         throttled.maybe('history', (suppressed) =>
@@ -83,10 +86,8 @@ export const startUniwareApi = async (
       const answer = await cancel(request);
       if (answer.kind === 'answered') {
         metrics.inboundCancellations.inc({ status: answer.result.status, replayed: String(answer.replayed) });
-        if (answer.announcedHere !== undefined) {
-          const entry = { event: answer.announcedHere, traceparent: currentTraceparent() };
-          ownAnnouncements.publisher?.publish(request.orderId, entry);
-        } else if (!answer.replayed && answer.result.status !== 'FAILED') wake.announcements();
+        const announced = !answer.replayed && answer.result.status !== 'FAILED';
+        if (announced && answer.announcedHere !== true) wake.announcements();
       }
       return answer;
     }),

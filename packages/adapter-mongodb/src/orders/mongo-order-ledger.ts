@@ -125,7 +125,10 @@ export class MongoOrderLedger implements OrderLedger {
     };
     if (Object.keys(pushes).length > 0) update.$push = pushes;
     // The outbox is due from its oldest entry on; an entry added to a due outbox changes nothing.
-    if (change.announce !== undefined) update.$min = { outboxDueAt: eventToDocument(change.announce).at };
+    // One its writer publishes itself is due for the relays only once the writer's mark runs out.
+    if (change.announce !== undefined) {
+      update.$min = { outboxDueAt: change.announceHere?.until ?? eventToDocument(change.announce).at };
+    }
 
     const { matchedCount } = await this.#orders.updateOne(
       { _id: change.order.orderId, revision: change.expectedRevision },

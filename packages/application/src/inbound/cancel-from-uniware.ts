@@ -44,8 +44,8 @@ export type CancelFromUniwareAnswer =
       readonly result: CancellationResult;
       /** True when this is a retry answered from the first request, changing nothing. */
       readonly replayed: boolean;
-      /** The announcement this instance marked as its own to publish (see `announceHere`). */
-      readonly announcedHere?: OrderCancelled | undefined;
+      /** Its announcement was handed to `announceHere.publish` (no relay needs waking for it). */
+      readonly announcedHere?: true | undefined;
     }
   | { readonly kind: 'idempotency-key-reused'; readonly message: string }
   /** Nothing was written: the deadline passed before the write (a retry is safe). */
@@ -83,11 +83,17 @@ export interface CancelFromUniwareDeps {
   /** A history record could not be copied to the history now; it is kept and copied later. */
   readonly onHistoryCopyFailed?: ((error: unknown) => void) | undefined;
   /**
-   * When this instance publishes its own announcements at once (`AnnounceAtOnce`): they are
-   * marked as `owner`'s for `markMs` (relays leave them alone until then) while `accepting()`.
+   * When this instance publishes its own announcements at once (`AnnounceAtOnce`): while
+   * `accepting()`, a write marks its announcement as `owner`'s for `markMs` (relays leave it alone
+   * until then) and, once written, hands it to `publish` (still within the request's work).
    */
   readonly announceHere?:
-    | { readonly owner: string; readonly markMs: number; readonly accepting: () => boolean }
+    | {
+        readonly owner: string;
+        readonly markMs: number;
+        readonly accepting: () => boolean;
+        readonly publish: (orderId: string, event: OrderCancelled) => void;
+      }
     | undefined;
 }
 
@@ -99,6 +105,7 @@ type Decided =
       readonly record: CancellationRecord;
       /** The record went with a ledger write (else it is appended to the history on its own). */
       readonly written: boolean;
+      /** Written marked as this instance's: to be published at once. */
       readonly announcedHere?: OrderCancelled | undefined;
     }
   | {
@@ -249,16 +256,16 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
     switch (decided.kind) {
       case 'full':
         return { kind: 'order-busy' };
-      case 'new':
+      case 'new': {
         // Nothing was written: the record of a refusal of an unknown order stands alone.
         if (!decided.written) await records.append(decided.record).catch(onCopyFailed);
-        return {
-          kind: 'answered',
-          requestId: decided.requestId,
-          result: decided.result,
-          replayed: false,
-          ...(decided.announcedHere === undefined ? {} : { announcedHere: decided.announcedHere }),
-        };
+        const { requestId, result, announcedHere } = decided;
+        if (announcedHere === undefined || deps.announceHere === undefined) {
+          return { kind: 'answered', requestId, result, replayed: false };
+        }
+        deps.announceHere.publish(request.orderId, announcedHere);
+        return { kind: 'answered', requestId, result, replayed: false, announcedHere: true };
+      }
       case 'replay': {
         const { earlier } = decided;
         const result = await earlierResult(earlier, decided.pendingRecord);
