@@ -67,7 +67,7 @@ describe('an announcement its writer publishes itself', () => {
 
   it('leaves the outbox in one update, and the order is no longer due', async () => {
     const { orderId, events } = await announced();
-    await outbox.publishedHere(orderId, events[0]?.eventId ?? '');
+    await outbox.publishedHere(orderId, [events[0]?.eventId ?? '']);
     const document = await stored(orderId);
     expect(document?.outbox).toEqual([]);
     expect(document).not.toHaveProperty('outboxDueAt');
@@ -77,7 +77,7 @@ describe('an announcement its writer publishes itself', () => {
     const { orderId, events } = await announced(1);
     const [batch] = (await claim(at(1_000))).filter((claimed) => claimed.id === orderId);
     expect(batch?.entries.map((entry) => entry.event.eventId)).toEqual([events[1]?.eventId]);
-    await outbox.publishedHere(orderId, events[0]?.eventId ?? '');
+    await outbox.publishedHere(orderId, [events[0]?.eventId ?? '']);
     if (batch !== undefined) await outbox.published(batch);
     const document = await stored(orderId);
     expect(document?.outbox).toEqual([]);

@@ -157,7 +157,7 @@ export class LedgerWriter {
     const records = written === undefined ? leftovers : [...leftovers, written];
     if (history === undefined || records.length === 0) return;
     try {
-      for (const record of records) await history.records.append(record);
+      await history.records.appendAll(records);
       await this.#ledger.forgetRecords(
         orderId,
         records.map((record) => record.recordId),

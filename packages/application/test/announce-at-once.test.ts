@@ -1,5 +1,6 @@
+import type { OrderCancelled } from '@cancel-sync/domain';
 import { describe, expect, it } from 'vitest';
-import { AnnounceAtOnce, cancelFromUniware, type OrderCancelled, type OutboxEntry } from '../src/index.ts';
+import { AnnounceAtOnce, cancelFromUniware, type OutboxEntry } from '../src/index.ts';
 import {
   FakeCrypto,
   InMemoryIdempotencyKeys,
@@ -13,8 +14,8 @@ import { anEvent, anOrder } from './mothers.ts';
 const setUp = (publish: (entries: readonly OutboxEntry[]) => Promise<void>) => {
   const outbox = new InMemoryLedger();
   const removed: string[] = [];
-  outbox.publishedHere = async (orderId, eventId) => {
-    removed.push(`${orderId}:${eventId}`);
+  outbox.publishedHere = async (orderId, eventIds) => {
+    removed.push(`${orderId}:${eventIds.join(',')}`);
   };
   const errors: unknown[] = [];
   const atOnce = new AnnounceAtOnce({ outbox, publish, onError: (error) => errors.push(error) });
@@ -26,7 +27,7 @@ const entry = (n: number): OutboxEntry => ({
 });
 
 describe('announcing at once', () => {
-  it('publishes at once, sends what arrives meanwhile together, and removes each from its outbox', async () => {
+  it('publishes at once, sends what arrives meanwhile together, and removes them order by order', async () => {
     const sends: string[][] = [];
     let release: () => void = () => undefined;
     const { atOnce, removed } = setUp(async (entries) => {
@@ -36,10 +37,12 @@ describe('announcing at once', () => {
     atOnce.publish('SO-1', entry(1));
     atOnce.publish('SO-2', entry(2));
     atOnce.publish('SO-3', entry(3));
+    atOnce.publish('SO-2', { event: { ...entry(4).event, orderId: 'SO-2' } });
     release();
     await atOnce.stop();
-    expect(sends).toEqual([['event-1'], ['event-2', 'event-3']]);
-    expect(removed).toEqual(['SO-1:event-1', 'SO-2:event-2', 'SO-3:event-3']);
+    expect(sends).toEqual([['event-1'], ['event-2', 'event-3', 'event-4']]);
+    // One removal per order, of all its announcements sent.
+    expect(removed).toEqual(['SO-1:event-1', 'SO-2:event-2,event-4', 'SO-3:event-3']);
   });
 
   it('leaves what it could not send in the outbox, for the relays once the mark runs out', async () => {

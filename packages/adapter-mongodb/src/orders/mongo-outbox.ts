@@ -77,15 +77,25 @@ export class MongoOutbox implements Outbox, PendingAnnouncements {
     if (matchedCount === 1) await clearDueIfDone(this.#orders, FIELDS, batch.id, { outbox: { $size: 0 } });
   }
 
-  async publishedHere(orderId: string, eventId: string): Promise<void> {
-    // The usual case, one update: it is the outbox's only entry and no relay holds the outbox.
+  async publishedHere(orderId: string, eventIds: readonly string[]): Promise<void> {
+    if (eventIds.length === 0) return;
+    // The usual case: they are all the outbox holds and no relay holds it; it stops being due.
     const { matchedCount } = await this.#orders.updateOne(
-      { _id: orderId, outbox: { $size: 1 }, 'outbox.eventId': eventId, outboxLease: { $exists: false } },
+      {
+        _id: orderId,
+        outbox: { $size: eventIds.length },
+        'outbox.eventId': { $all: [...eventIds] },
+        outboxLease: { $exists: false },
+      },
       { $set: { outbox: [] }, $unset: { outboxDueAt: '' } },
     );
     if (matchedCount === 1) return;
-    await this.#orders.updateOne({ _id: orderId }, { $pull: { outbox: { eventId } } });
-    await clearDueIfDone(this.#orders, FIELDS, orderId, { outbox: { $size: 0 } });
+    // Others joined them (or a relay holds the outbox): take only these out. The order stays due
+    // (at the earliest writer's mark at most), and a relay tidies it if nothing is left by then.
+    await this.#orders.updateOne(
+      { _id: orderId },
+      { $pull: { outbox: { eventId: { $in: [...eventIds] } } } },
+    );
   }
 
   /** One order's announcements not yet published. */

@@ -1,8 +1,8 @@
 /**
  * Publishes at once the announcements this instance's own inbound cancellations wrote, with no
  * claim: their write marked them as this instance's (`LedgerWrite.announceHere`), so relays leave
- * them alone until the mark runs out, and one update per order removes each once it is on the
- * broker. Announcements accepted together go out in one send. Whatever this cannot publish (the
+ * them alone until the mark runs out, and one update per order removes them once they are on
+ * the broker. Announcements accepted together go out in one send. Whatever this cannot publish (the
  * broker refuses, the process stops or dies) stays in the outbox and a relay publishes it once the
  * mark has run out: at least once, never lost, as with a relay's lease.
  */
@@ -66,9 +66,13 @@ export class AnnounceAtOnce {
         continue;
       }
       this.#onPublished(batch.length);
+      const byOrder = new Map<string, string[]>();
+      for (const { orderId, entry } of batch) {
+        byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), entry.event.eventId]);
+      }
       await Promise.all(
-        batch.map(({ orderId, entry }) =>
-          this.#outbox.publishedHere(orderId, entry.event.eventId).catch(this.#onError),
+        [...byOrder].map(([orderId, eventIds]) =>
+          this.#outbox.publishedHere(orderId, eventIds).catch(this.#onError),
         ),
       );
     }

@@ -97,8 +97,8 @@ export interface OutboxEntry {
 /** Announcements written by the ledger and not yet published, claimed one order at a time. */
 export interface Outbox extends RelaySource<OutboxEntry> {
   /**
-   * An announcement written with `announceHere` was published by its writer: it leaves the outbox
-   * (in one update when it is the only one there).
+   * Announcements of one order written with `announceHere` were published by their writer: they
+   * leave the outbox in one update (and the order stops being due when nothing else is there).
    */
-  publishedHere(orderId: string, eventId: string): Promise<void>;
+  publishedHere(orderId: string, eventIds: readonly string[]): Promise<void>;
 }

@@ -201,9 +201,9 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     if (lease?.token === batch.token) this.#outboxLeases.set(batch.id, { ...lease, until: retryAt });
   }
 
-  async publishedHere(orderId: string, eventId: string): Promise<void> {
+  async publishedHere(orderId: string, eventIds: readonly string[]): Promise<void> {
     const entry = this.entries.get(orderId);
-    if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => event.eventId !== eventId);
+    if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => !eventIds.includes(event.eventId));
   }
 }
 
