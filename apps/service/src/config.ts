@@ -165,6 +165,12 @@ export const EnvironmentSchema = Type.Object({
   AUTH_CIRCUIT_MAX_PAUSE_MS: Integer(600_000, 100, 86_400_000, 'Largest pause while refusals go on.'),
 
   AUTH_TOKEN_TTL_SECONDS: Integer(86_400, 60, 90 * 86_400, 'Lifetime of tokens issued by /authToken.'),
+  AUTH_TOKEN_CACHE_SECONDS: Integer(
+    5,
+    0,
+    60,
+    'How long an instance trusts a token it read without reading it again: a revocation, new password or disabled seller is seen by the other instances within this (by the one that made it at once); 0 reads every time.',
+  ),
   AUTH_MAX_FAILED_ATTEMPTS: Integer(
     10,
     1,
@@ -214,6 +220,12 @@ export const EnvironmentSchema = Type.Object({
     10,
     60_000,
     "How often the dead-letter and parked-record relays look for work when idle (other instances' letters, expired leases); what this process stores wakes them at once.",
+  ),
+  OUTBOX_LEFTOVER_POLL_INTERVAL_MS: Integer(
+    2000,
+    10,
+    600_000,
+    'With the http role in the same process (its own announcements are published at once), how often the outbox relay looks for the rest: what another process wrote and could not publish, or what an http-only process wrote.',
   ),
   OUTBOX_LEASE_MS: Integer(
     15_000,

@@ -42,6 +42,8 @@ export interface PortDecorators {
   readonly deliveryJobs?: (port: DeliveryJobs) => DeliveryJobs;
   readonly deadLetters?: (port: DeadLetters) => DeadLetters;
   readonly ledger?: (port: OrderLedger) => OrderLedger;
+  /** Sees every MongoDB command the service sends: how a test counts what an operation costs. */
+  readonly mongoCommands?: (command: string, collection: string | undefined) => void;
 }
 
 export const startService = async (
@@ -56,7 +58,10 @@ export const startService = async (
     const mongo = await connectMongo(env.MONGODB_URI, {
       dbName: env.MONGODB_DATABASE,
       maxPoolSize: env.MONGODB_MAX_POOL_SIZE,
-      onCommand: (command) => metrics.mongodbCommands.inc({ command }),
+      onCommand: (command, collection) => {
+        metrics.mongodbCommands.inc({ command });
+        decorate.mongoCommands?.(command, collection);
+      },
     });
     lifecycle.onStop('mongodb', () => mongo.close());
     lifecycle.check('mongodb', () => mongo.ping().then(() => 'ok'));
@@ -114,6 +119,7 @@ export const startService = async (
       }),
       wake,
       delivery,
+      ownAnnouncements: { publisher: undefined },
       decorateDeadLetters: decorate.deadLetters,
     };
 

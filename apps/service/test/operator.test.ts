@@ -250,7 +250,12 @@ describe('a disabled seller', () => {
       { name: 'ops-test', reason: 'fraud check' },
     );
     expect(disabled).toMatchObject({ ok: true, revokedTokens: 1 });
-    expect((await history(accessToken)).status).toBe(401);
+    // Disabled by another process (the operator CLI): refused within AUTH_TOKEN_CACHE_SECONDS.
+    await waitFor(
+      async () => (await history(accessToken)).status,
+      (status) => status === 401,
+      { timeoutMs: 5_000 + 1_500, intervalMs: 50, what: 'the token refused within the cache bound' },
+    );
     expect((await login()).status).toBe(401);
 
     const event = aCancelledEvent({ sellerId: 'seller-3' });

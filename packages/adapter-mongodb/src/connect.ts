@@ -12,9 +12,10 @@ export interface MongoConnectionOptions {
   /**
    * Called with the name of every command the driver sends (`find`, `update`, `insert`, ...), from
    * the driver's command monitoring; connection handshakes and heartbeats are not commands. Off
-   * when absent: monitoring costs a little on every command.
+   * when absent: monitoring costs a little on every command. `collection` is the one the command
+   * names (none for `ping`, `hello`...).
    */
-  readonly onCommand?: (commandName: string) => void;
+  readonly onCommand?: (commandName: string, collection: string | undefined) => void;
 }
 
 export interface MongoConnection {
@@ -49,7 +50,12 @@ export const connectMongo = async (
     monitorCommands: options.onCommand !== undefined,
   });
   const { onCommand } = options;
-  if (onCommand !== undefined) client.on('commandStarted', (event) => onCommand(event.commandName));
+  if (onCommand !== undefined) {
+    client.on('commandStarted', (event) => {
+      const target: unknown = event.command[event.commandName];
+      onCommand(event.commandName, typeof target === 'string' ? target : undefined);
+    });
+  }
   try {
     await client.connect();
   } catch (error) {

@@ -1,7 +1,9 @@
 export * from './auth/authenticate.ts';
+export * from './auth/cached-access-tokens.ts';
 export * from './auth/issue-access-token.ts';
 export * from './auth/login-throttle.ts';
 export * from './auth/manage-sellers.ts';
+export * from './inbound/announce-at-once.ts';
 export * from './inbound/cancel-from-uniware.ts';
 export * from './inbound/canonical-request.ts';
 export * from './keyed-mutex.ts';
@@ -33,7 +35,11 @@ export type * from './ports/delivery-jobs.ts';
 export { DEAD_LETTER_CODES, DELIVERY_JOB_STATES } from './ports/delivery-jobs.ts';
 export type * from './ports/idempotency-keys.ts';
 export type * from './ports/order-ledger.ts';
-export { MAX_REMEMBERED_APPLIED, MAX_REMEMBERED_REFUSALS } from './ports/order-ledger.ts';
+export {
+  HISTORY_HELD_ON_ORDER,
+  MAX_REMEMBERED_APPLIED,
+  MAX_REMEMBERED_REFUSALS,
+} from './ports/order-ledger.ts';
 export type * from './ports/parked-records.ts';
 export { parkedRecordId } from './ports/parked-records.ts';
 export type * from './ports/relay-source.ts';

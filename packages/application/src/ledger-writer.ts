@@ -33,13 +33,20 @@ export interface UpdateBounds {
 const DEADLINE_PASSED = { kind: 'deadline-passed' } as const;
 
 /**
- * Where a written history record is copied. The record is already part of the order's write, so a
- * copy that fails loses nothing: it is reported, the record stays on the order (the history reads
- * it there) and the next write of the order copies it again.
+ * Where the history records that ledger writes carry are copied. A record is part of its order's
+ * write, so a copy that fails loses nothing: it is reported, the record stays on the order (the
+ * history reads it there) and a later write copies it again.
  */
 export interface HistoryCopy {
   readonly records: CancellationRecords;
   readonly onCopyFailed: (error: unknown) => void;
+  /**
+   * Records an order may hold before they are copied. 0 or absent: every write is followed by a
+   * copy of what the order holds and an update that drops it (two round trips per write). Above 0:
+   * records stay on the order; a write that finds it holding this many first copies the older half
+   * in one insert, and its own conditional update drops them (about 2 / this many per write).
+   */
+  readonly holdOnOrder?: number | undefined;
 }
 
 export class LedgerWriter {
@@ -47,11 +54,13 @@ export class LedgerWriter {
   readonly #maxAttempts: number;
   readonly #mutex = new KeyedMutex();
   readonly #history: HistoryCopy | undefined;
+  readonly #holds: number;
 
   constructor(ledger: OrderLedger, maxAttempts: number, history?: HistoryCopy) {
     this.#ledger = ledger;
     this.#maxAttempts = maxAttempts;
     this.#history = history;
+    this.#holds = Math.max(0, history?.holdOnOrder ?? 0);
   }
 
   /** `decide` is called afresh with the stored entry on every attempt. */
@@ -101,14 +110,42 @@ export class LedgerWriter {
       if (entry === 'aborted') return DEADLINE_PASSED;
       const step = decide(entry);
       if (!('write' in step)) return { kind: 'done', answer: step.answer };
+      const write = await this.#tidied(entry, step.write);
       // The last moment the request can still be given up without having changed anything.
       if (signal?.aborted === true) return DEADLINE_PASSED;
-      if ((await this.#ledger.write(step.write)) === 'written') {
-        await this.#copyHistory(orderId, entry?.pendingRecords ?? [], step.write.record);
+      if ((await this.#ledger.write(write)) === 'written') {
+        if (this.#holds === 0)
+          await this.#copyHistory(orderId, entry?.pendingRecords ?? [], step.write.record);
         return { kind: 'done', answer: step.answer };
       }
     }
     throw new WriteConflictError(`order ${orderId} kept changing under ${this.#maxAttempts} write attempts`);
+  }
+
+  /**
+   * The housekeeping folded into the write itself: it drops the expired remembered requests (told
+   * what was read), and the history records copied just before to make room for the new one.
+   */
+  async #tidied(entry: LedgerEntry | undefined, write: LedgerWrite): Promise<LedgerWrite> {
+    if (entry === undefined) return write;
+    const readRemembered = write.remember === undefined ? undefined : entry.rememberedRequests;
+    return { ...write, readRemembered, keepRecords: await this.#makeRoom(entry, write) };
+  }
+
+  /** How many records the order keeps after this write, once the older half is in the history. */
+  async #makeRoom(entry: LedgerEntry, write: LedgerWrite): Promise<number | undefined> {
+    const held = entry.pendingRecords;
+    const history = this.#history;
+    if (history === undefined || this.#holds === 0 || write.record === undefined) return undefined;
+    if (held.length < this.#holds) return undefined;
+    const older = held.slice(0, held.length - Math.floor(this.#holds / 2));
+    try {
+      await history.records.appendAll(older);
+    } catch (error) {
+      history.onCopyFailed(error);
+      return undefined;
+    }
+    return held.length + 1 - older.length;
   }
 
   async #copyHistory(
@@ -120,7 +157,7 @@ export class LedgerWriter {
     const records = written === undefined ? leftovers : [...leftovers, written];
     if (history === undefined || records.length === 0) return;
     try {
-      for (const record of records) await history.records.append(record);
+      await history.records.appendAll(records);
       await this.#ledger.forgetRecords(
         orderId,
         records.map((record) => record.recordId),

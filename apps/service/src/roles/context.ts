@@ -1,6 +1,7 @@
 /** What every role of the composition root is built from. */
 import type { MongoStores } from '@cancel-sync/adapter-mongodb';
 import type {
+  AnnounceAtOnce,
   acceptCancellationEvent,
   DeadLetters,
   DeliveryJobs,
@@ -48,6 +49,8 @@ export interface RoleContext {
   readonly accept: ReturnType<typeof acceptCancellationEvent>;
   readonly wake: Wake;
   readonly delivery: Delivery;
+  /** This process's publisher of its own announcements, once the relays run here. */
+  readonly ownAnnouncements: { publisher: AnnounceAtOnce | undefined };
   /** How a test wraps the dead-letter publisher. */
   readonly decorateDeadLetters?: ((port: DeadLetters) => DeadLetters) | undefined;
 }

@@ -8,13 +8,23 @@ import {
   KafkaDeadLetters,
   KafkaParkedRecordPublisher,
 } from '@cancel-sync/adapter-kafka';
-import { Relay, type RelayEvent } from '@cancel-sync/application';
+import { AnnounceAtOnce, Relay, type RelayEvent } from '@cancel-sync/application';
 import type { Kafka } from 'kafkajs';
 import { tracedAnnouncements } from '../traced.ts';
 import { clock, type RoleContext } from './context.ts';
 
 export const startRelays = async (
-  { config, logger, metrics, throttled, lifecycle, stores, wake, decorateDeadLetters }: RoleContext,
+  {
+    config,
+    logger,
+    metrics,
+    throttled,
+    lifecycle,
+    stores,
+    wake,
+    decorateDeadLetters,
+    ownAnnouncements,
+  }: RoleContext,
   kafka: Kafka,
 ): Promise<void> => {
   const { env } = config;
@@ -54,19 +64,38 @@ export const startRelays = async (
   const events = new KafkaCancellationEvents({ kafka, topic: env.TOPIC_ORDER_CANCELLED });
   await events.connect();
   lifecycle.onStop('order.cancelled producer', () => events.disconnect());
+  const publishAnnouncements = tracedAnnouncements(env.TOPIC_ORDER_CANCELLED, (batch, headers) =>
+    events.publish(batch, headers),
+  );
   const announcements = start(
     'outbox relay',
     new Relay({
       source: stores.outbox,
-      publish: tracedAnnouncements(env.TOPIC_ORDER_CANCELLED, (batch, headers) =>
-        events.publish(batch, headers),
-      ),
+      publish: publishAnnouncements,
       clock,
       random: Math.random,
-      settings,
+      // This process's own announcements go out at once (below); the relay is left what others
+      // wrote without publishing it, which it need not look for as often.
+      settings: config.roles.has('http')
+        ? { ...settings, pollIntervalMs: env.OUTBOX_LEFTOVER_POLL_INTERVAL_MS }
+        : settings,
       observe: observe('outbox relay', (count) => metrics.outboxPublished.inc(count)),
     }),
   );
+  const atOnce = new AnnounceAtOnce({
+    outbox: stores.outbox,
+    publish: publishAnnouncements,
+    onPublished: (count) => metrics.outboxPublished.inc(count),
+    onError: (error) =>
+      throttled.maybe('announce at once', (suppressed) =>
+        logger.error(
+          { err: error, part: 'announce at once', similarSuppressed: suppressed },
+          'announce at once: could not publish; the outbox relay will',
+        ),
+      ),
+  });
+  ownAnnouncements.publisher = atOnce;
+  lifecycle.onStop('announce at once', () => atOnce.stop());
 
   const deadLetters = new KafkaDeadLetters({
     kafka,

@@ -2,9 +2,17 @@
 import { randomUUID } from 'node:crypto';
 import type { createNodeCrypto } from '@cancel-sync/adapter-crypto';
 import { buildHttpApi } from '@cancel-sync/adapter-http';
-import { authenticate, cancelFromUniware, issueAccessToken, LoginThrottle } from '@cancel-sync/application';
+import {
+  authenticate,
+  CachedAccessTokens,
+  cancelFromUniware,
+  HISTORY_HELD_ON_ORDER,
+  issueAccessToken,
+  LoginThrottle,
+} from '@cancel-sync/application';
 import { storeUnavailableAs503 } from '../store-unavailable.ts';
 import { tracedInbound } from '../traced.ts';
+import { currentTraceparent } from '../tracing.ts';
 import { clock, type RoleContext } from './context.ts';
 
 const ids = { newId: () => randomUUID() };
@@ -12,10 +20,15 @@ const ids = { newId: () => randomUUID() };
 export type UniwareApi = Awaited<ReturnType<typeof buildHttpApi>>;
 
 export const startUniwareApi = async (
-  { config, logger, metrics, throttled, lifecycle, stores, wake }: RoleContext,
+  { config, logger, metrics, throttled, lifecycle, stores, wake, ownAnnouncements }: RoleContext,
   crypto: ReturnType<typeof createNodeCrypto>,
 ): Promise<{ readonly http: UniwareApi; readonly httpUrl: string }> => {
   const { env } = config;
+  // One cache for issuing and checking: a token issued here is known here without a read.
+  const tokens = new CachedAccessTokens(stores.accessTokens, clock, {
+    ttlMs: env.AUTH_TOKEN_CACHE_SECONDS * 1000,
+    maxEntries: 100_000,
+  });
   const cancel = tracedInbound(
     cancelFromUniware({
       ledger: stores.ledger,
@@ -30,12 +43,23 @@ export const startUniwareApi = async (
         maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
         reason: 'Cancelled by the seller in Uniware',
         maxQueuedPerOrder: env.ORDER_MAX_QUEUED_REQUESTS,
+        // The records stay on their order and go to the history in batches: no copy per request.
+        historyHeldOnOrder: HISTORY_HELD_ON_ORDER,
+      },
+      // With the relays in this process, its own announcements go out at once, without a claim.
+      announceHere: {
+        owner: config.instanceId,
+        markMs: env.OUTBOX_LEASE_MS,
+        accepting: () => ownAnnouncements.publisher?.accepting === true,
+        // Within the use case's span: the publish joins the request's trace as the relay's would.
+        publish: (orderId, event) =>
+          ownAnnouncements.publisher?.publish(orderId, { event, traceparent: currentTraceparent() }),
       },
       onHistoryCopyFailed: (error) =>
         throttled.maybe('history', (suppressed) =>
           logger.warn(
             { err: error, similarSuppressed: suppressed },
-            'history record kept on its order; copied by its next write',
+            'history records kept on their order; copied by a later write',
           ),
         ),
     }),
@@ -45,7 +69,7 @@ export const startUniwareApi = async (
     issueAccessToken: storeUnavailableAs503(
       issueAccessToken({
         sellers: stores.sellers,
-        tokens: stores.accessTokens,
+        tokens,
         crypto,
         clock,
         tokenTtlMs: env.AUTH_TOKEN_TTL_SECONDS * 1000,
@@ -57,12 +81,13 @@ export const startUniwareApi = async (
         maxConcurrentChecks: env.AUTH_MAX_CONCURRENT_CHECKS,
       }),
     ),
-    authenticate: storeUnavailableAs503(authenticate({ tokens: stores.accessTokens, crypto, clock })),
+    authenticate: storeUnavailableAs503(authenticate({ tokens, crypto, clock })),
     cancelFromUniware: storeUnavailableAs503(async (request) => {
       const answer = await cancel(request);
       if (answer.kind === 'answered') {
         metrics.inboundCancellations.inc({ status: answer.result.status, replayed: String(answer.replayed) });
-        if (!answer.replayed && answer.result.status !== 'FAILED') wake.announcements();
+        const announced = !answer.replayed && answer.result.status !== 'FAILED';
+        if (announced && answer.announcedHere !== true) wake.announcements();
       }
       return answer;
     }),

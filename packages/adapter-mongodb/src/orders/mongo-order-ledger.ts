@@ -3,12 +3,14 @@
  * document, so the order, the remembered request and the outbox entry change together or not at all.
  */
 import {
+  type CancellationRecord,
   type LedgerEntry,
   type LedgerWrite,
   MAX_REMEMBERED_REFUSALS,
   type OrderLedger,
   type ReadOptions,
 } from '@cancel-sync/application';
+import type { OrderCancelled } from '@cancel-sync/domain';
 import type { Collection, Db, UpdateFilter } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
@@ -17,10 +19,40 @@ import {
   eventToDocument,
   fromDocument,
   type OrderDocument,
+  type OutboxEventDocument,
   orderFieldsToDocument,
   rememberedToDocument,
   toDocument,
 } from './order-document.ts';
+
+const expired = (now: Date) => ({ expiresAt: { $lt: now } });
+
+/**
+ * The remembered requests written whole, when some of those the writer read have expired. MongoDB
+ * refuses `$push` and `$pull` on one field in one update (mongo-java-server too), and
+ * mongo-java-server has no pipeline updates; but the write is conditional on the revision the
+ * writer read, so what it read is what is stored: the kept ones and the new one replace them.
+ * Nothing expired (the usual case): `undefined`, and the new one is pushed.
+ */
+const rememberedReplaced = (
+  change: LedgerWrite,
+): Pick<OrderDocument, 'rememberedRequests' | 'rememberedRefusals'> | undefined => {
+  const read = change.readRemembered;
+  if (change.remember === undefined || read === undefined) return undefined;
+  const kept = read.filter((request) => request.expiresAt >= change.now);
+  if (kept.length === read.length) return undefined;
+  const all = [...kept, change.remember].map(rememberedToDocument);
+  return {
+    rememberedRequests: all.filter((request) => request.status !== 'FAILED'),
+    rememberedRefusals: all.filter((request) => request.status === 'FAILED').slice(-MAX_REMEMBERED_REFUSALS),
+  };
+};
+
+/** The record joins the order's pending ones; with `keep`, only the latest `keep` stay (the rest were copied). */
+const recordPush = (record: CancellationRecord, keep: number | undefined) =>
+  keep === undefined
+    ? recordToDocument(record)
+    : { $each: [recordToDocument(record)], $slice: -Math.max(1, keep) };
 
 export class MongoOrderLedger implements OrderLedger {
   readonly #orders: Collection<OrderDocument>;
@@ -50,7 +82,7 @@ export class MongoOrderLedger implements OrderLedger {
   async #create(change: LedgerWrite): Promise<'written' | 'conflict'> {
     const remembered = change.remember === undefined ? [] : [change.remember];
     const outbox =
-      change.announce === undefined ? [] : [eventToDocument(change.announce, this.#traceparent())];
+      change.announce === undefined ? [] : [this.#outboxEntry(change.announce, change.announceHere)];
     const records = change.record === undefined ? [] : [recordToDocument(change.record)];
     try {
       await this.#orders.insertOne(toDocument(change.order, remembered, outbox, records));
@@ -62,32 +94,22 @@ export class MongoOrderLedger implements OrderLedger {
   }
 
   async #update(change: LedgerWrite): Promise<'written' | 'conflict'> {
-    const orderId = change.order.orderId;
-    const expired = { expiresAt: { $lt: change.now } };
-    const update: UpdateFilter<OrderDocument> = { $set: orderFieldsToDocument(change.order) };
+    // Not told what the writer read: expired requests are dropped by an update of their own first
+    // (readers check expiry themselves, so this changes nothing a reader sees as current).
+    if (change.remember !== undefined && change.readRemembered === undefined)
+      await this.#pruneExpired(change);
+    const replaced = rememberedReplaced(change);
+    const update: UpdateFilter<OrderDocument> = {
+      $set: { ...orderFieldsToDocument(change.order), ...replaced },
+    };
     if (change.remember === undefined) {
-      update.$pull = { rememberedRequests: expired, rememberedRefusals: expired };
-    } else {
-      // MongoDB refuses `$push` and `$pull` on one field in one update (mongo-java-server too), and a
-      // pipeline update that could filter and append at once is not implemented by mongo-java-server.
-      // So expired requests are dropped just before: readers check expiry themselves, and this
-      // housekeeping changes nothing a reader could see as current, whatever happens to the write.
-      await this.#orders.updateOne(
-        {
-          _id: orderId,
-          $or: [
-            { 'rememberedRequests.expiresAt': { $lt: change.now } },
-            { 'rememberedRefusals.expiresAt': { $lt: change.now } },
-          ],
-        },
-        { $pull: { rememberedRequests: expired, rememberedRefusals: expired } },
-      );
+      update.$pull = { rememberedRequests: expired(change.now), rememberedRefusals: expired(change.now) };
     }
     const remembered = change.remember === undefined ? undefined : rememberedToDocument(change.remember);
     // A refusal changed nothing, so forgetting the oldest is safe: judged again, it changes nothing
     // it would not have the first time. Requests that applied something are never dropped here.
     const rememberPush =
-      remembered === undefined
+      remembered === undefined || replaced !== undefined
         ? {}
         : remembered.status === 'FAILED'
           ? { rememberedRefusals: { $each: [remembered], $slice: -MAX_REMEMBERED_REFUSALS } }
@@ -96,18 +118,41 @@ export class MongoOrderLedger implements OrderLedger {
       ...rememberPush,
       ...(change.announce === undefined
         ? {}
-        : { outbox: eventToDocument(change.announce, this.#traceparent()) }),
-      ...(change.record === undefined ? {} : { pendingRecords: recordToDocument(change.record) }),
+        : { outbox: this.#outboxEntry(change.announce, change.announceHere) }),
+      ...(change.record === undefined
+        ? {}
+        : { pendingRecords: recordPush(change.record, change.keepRecords) }),
     };
     if (Object.keys(pushes).length > 0) update.$push = pushes;
     // The outbox is due from its oldest entry on; an entry added to a due outbox changes nothing.
-    if (change.announce !== undefined) update.$min = { outboxDueAt: eventToDocument(change.announce).at };
+    // One its writer publishes itself is due for the relays only once the writer's mark runs out.
+    if (change.announce !== undefined) {
+      update.$min = { outboxDueAt: change.announceHere?.until ?? eventToDocument(change.announce).at };
+    }
 
     const { matchedCount } = await this.#orders.updateOne(
-      { _id: orderId, revision: change.expectedRevision },
+      { _id: change.order.orderId, revision: change.expectedRevision },
       update,
     );
     return matchedCount === 1 ? 'written' : 'conflict';
+  }
+
+  async #pruneExpired(change: LedgerWrite): Promise<void> {
+    await this.#orders.updateOne(
+      {
+        _id: change.order.orderId,
+        $or: [
+          { 'rememberedRequests.expiresAt': { $lt: change.now } },
+          { 'rememberedRefusals.expiresAt': { $lt: change.now } },
+        ],
+      },
+      { $pull: { rememberedRequests: expired(change.now), rememberedRefusals: expired(change.now) } },
+    );
+  }
+
+  #outboxEntry(announce: OrderCancelled, here: LedgerWrite['announceHere']): OutboxEventDocument {
+    const entry = eventToDocument(announce, this.#traceparent());
+    return here === undefined ? entry : { ...entry, here: { owner: here.owner, until: here.until } };
   }
 
   async forgetRecords(orderId: string, recordIds: readonly string[]): Promise<void> {

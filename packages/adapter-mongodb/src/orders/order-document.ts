@@ -68,6 +68,8 @@ export interface OutboxEventDocument {
   reason: string;
   /** The W3C trace context of the request that wrote it, for the relay's span to join. */
   traceparent?: string;
+  /** Its writer's instance publishes it itself: relays leave it alone until `until`. */
+  here?: { owner: string; until: Date };
 }
 
 export interface AppliedCancellationDocument {

@@ -1,11 +1,18 @@
 /** The `CancellationRecords` port over the `cancellation_records` collection. */
 import type { CancellationRecord, CancellationRecords, Sweepable } from '@cancel-sync/application';
-import type { Collection, Db } from 'mongodb';
+import { type Collection, type Db, MongoBulkWriteError } from 'mongodb';
 import { COLLECTIONS } from '../collections.ts';
 import { isDuplicateKeyError } from '../duplicate-key.ts';
 import type { OrderDocument } from '../orders/order-document.ts';
 import { sweepByDate } from '../sweep-by-date.ts';
 import { type CancellationRecordDocument, fromDocument, toDocument } from './cancellation-record-document.ts';
+
+/** An unordered insert that failed only because some of its documents were there already. */
+const onlyDuplicates = (error: unknown): boolean => {
+  if (!(error instanceof MongoBulkWriteError)) return false;
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return errors.length > 0 && errors.every((writeError) => writeError.code === 11000);
+};
 
 export class MongoCancellationRecords implements CancellationRecords, Sweepable {
   readonly #records: Collection<CancellationRecordDocument>;
@@ -22,6 +29,16 @@ export class MongoCancellationRecords implements CancellationRecords, Sweepable 
       await this.#records.insertOne(toDocument(record));
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
+    }
+  }
+
+  /** One insert; records already there (a copy retried after a crash) are left as they are. */
+  async appendAll(records: readonly CancellationRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await this.#records.insertMany(records.map(toDocument), { ordered: false });
+    } catch (error) {
+      if (!onlyDuplicates(error)) throw error;
     }
   }
 

@@ -7,6 +7,7 @@ import {
   type CancellationResult,
   decideCancellation,
   type LineOutcome,
+  type OrderCancelled,
   summarize,
 } from '@cancel-sync/domain';
 import { type LedgerStep, LedgerWriter } from '../ledger-writer.ts';
@@ -43,6 +44,8 @@ export type CancelFromUniwareAnswer =
       readonly result: CancellationResult;
       /** True when this is a retry answered from the first request, changing nothing. */
       readonly replayed: boolean;
+      /** Its announcement was handed to `announceHere.publish` (no relay needs waking for it). */
+      readonly announcedHere?: true | undefined;
     }
   | { readonly kind: 'idempotency-key-reused'; readonly message: string }
   /** Nothing was written: the deadline passed before the write (a retry is safe). */
@@ -61,6 +64,12 @@ export interface CancelFromUniwareSettings {
   readonly reason: string;
   /** Requests for one order running or waiting in this process; beyond it the answer is `order-busy`. */
   readonly maxQueuedPerOrder: number;
+  /**
+   * History records an order holds before they are copied to the history in a batch (see
+   * `HistoryCopy.holdOnOrder`; the service gives `HISTORY_HELD_ON_ORDER`); 0 or absent copies them
+   * after every write, two more round trips each.
+   */
+  readonly historyHeldOnOrder?: number | undefined;
 }
 
 export interface CancelFromUniwareDeps {
@@ -73,6 +82,19 @@ export interface CancelFromUniwareDeps {
   readonly settings: CancelFromUniwareSettings;
   /** A history record could not be copied to the history now; it is kept and copied later. */
   readonly onHistoryCopyFailed?: ((error: unknown) => void) | undefined;
+  /**
+   * When this instance publishes its own announcements at once (`AnnounceAtOnce`): while
+   * `accepting()`, a write marks its announcement as `owner`'s for `markMs` (relays leave it alone
+   * until then) and, once written, hands it to `publish` (still within the request's work).
+   */
+  readonly announceHere?:
+    | {
+        readonly owner: string;
+        readonly markMs: number;
+        readonly accepting: () => boolean;
+        readonly publish: (orderId: string, event: OrderCancelled) => void;
+      }
+    | undefined;
 }
 
 type Decided =
@@ -83,6 +105,8 @@ type Decided =
       readonly record: CancellationRecord;
       /** The record went with a ledger write (else it is appended to the history on its own). */
       readonly written: boolean;
+      /** Written marked as this instance's: to be published at once. */
+      readonly announcedHere?: OrderCancelled | undefined;
     }
   | {
       readonly kind: 'replay';
@@ -98,7 +122,11 @@ type Decided =
 export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
   const { records, idempotencyKeys, crypto, clock, ids, settings } = deps;
   const onCopyFailed = deps.onHistoryCopyFailed ?? (() => undefined);
-  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, { records, onCopyFailed });
+  const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, {
+    records,
+    onCopyFailed,
+    holdOnOrder: settings.historyHeldOnOrder,
+  });
 
   const decide = (
     request: CancelFromUniwareRequest,
@@ -147,25 +175,36 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
       status: result.status,
       recordId: record.recordId,
     };
+    const here = deps.announceHere;
+    const announceHere =
+      decision.event === undefined || here === undefined || !here.accepting()
+        ? undefined
+        : { owner: here.owner, until: new Date(now.getTime() + here.markMs) };
     return {
-      answer: { ...answer, written: true },
+      answer: { ...answer, written: true, announcedHere: announceHere && decision.event },
       write: {
         expectedRevision: entry.order.revision,
         // A refused request is remembered too, so the order is written with only its revision bumped.
         order: decision.order ?? { ...entry.order, revision: entry.order.revision + 1 },
         remember,
         announce: decision.event,
+        announceHere,
         record,
         now,
       },
     };
   };
 
-  /** A retry gets the first answer back whole, from its history record. */
+  /**
+   * A retry gets the first answer back whole: a success from the order read alone (it refused
+   * nothing), else from its history record — on the order while it holds it, else read.
+   */
   const earlierResult = async (
     earlier: RememberedRequest,
     pending: CancellationRecord | undefined,
   ): Promise<CancellationResult> => {
+    if (earlier.result !== undefined) return earlier.result;
+    if (earlier.status === 'SUCCESS') return { status: 'SUCCESS', failedItems: [] };
     const record =
       pending ?? (earlier.recordId === undefined ? undefined : await records.find(earlier.recordId));
     if (record === undefined) {
@@ -217,13 +256,19 @@ export const cancelFromUniware = (deps: CancelFromUniwareDeps) => {
     switch (decided.kind) {
       case 'full':
         return { kind: 'order-busy' };
-      case 'new':
+      case 'new': {
         // Nothing was written: the record of a refusal of an unknown order stands alone.
         if (!decided.written) await records.append(decided.record).catch(onCopyFailed);
-        return { kind: 'answered', requestId: decided.requestId, result: decided.result, replayed: false };
+        const { requestId, result, announcedHere } = decided;
+        if (announcedHere === undefined || deps.announceHere === undefined) {
+          return { kind: 'answered', requestId, result, replayed: false };
+        }
+        deps.announceHere.publish(request.orderId, announcedHere);
+        return { kind: 'answered', requestId, result, replayed: false, announcedHere: true };
+      }
       case 'replay': {
         const { earlier } = decided;
-        const result = earlier.result ?? (await earlierResult(earlier, decided.pendingRecord));
+        const result = await earlierResult(earlier, decided.pendingRecord);
         const record = recordOf(request, {
           recordId: ids.newId(),
           requestId: decided.requestId,

@@ -24,6 +24,8 @@ export interface CancellationRecord {
 export interface CancellationRecords {
   /** Idempotent on `recordId`. */
   append(record: CancellationRecord): Promise<void>;
+  /** Idempotent on `recordId`; one round trip for all of them. */
+  appendAll(records: readonly CancellationRecord[]): Promise<void>;
   /** The record with this id, if it has been copied to the history. */
   find(recordId: string): Promise<CancellationRecord | undefined>;
   /**

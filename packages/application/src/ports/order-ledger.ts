@@ -34,16 +34,37 @@ export interface LedgerWrite {
   readonly remember?: RememberedRequest | undefined;
   /** Put in the outbox by the same atomic write as the order change. */
   readonly announce?: OrderCancelled | undefined;
+  /**
+   * The writer's instance publishes `announce` itself, at once (see `AnnounceAtOnce`): relays leave
+   * it alone until `until`, and publish it as any other after that (its writer died or could not).
+   */
+  readonly announceHere?: { readonly owner: string; readonly until: Date } | undefined;
   /** The history record of this change, kept on the order by the same atomic write. */
   readonly record?: CancellationRecord | undefined;
   /** Remembered requests that expired before this are dropped by the write. */
   readonly now: Date;
+  /**
+   * The remembered requests as the writer read them (the write is conditional on the revision it
+   * read, so they are what is stored): lets the write drop the expired ones in its own update.
+   * Without it they are dropped by an update of their own, sent before the write.
+   */
+  readonly readRemembered?: readonly RememberedRequest[] | undefined;
+  /**
+   * After this write the order holds only its latest `keepRecords` history records: the older
+   * ones are in the history already (the writer copied them first). Absent: none is dropped.
+   */
+  readonly keepRecords?: number | undefined;
 }
 
 /** Refusals remembered per order, at most: the oldest are forgotten first. */
 export const MAX_REMEMBERED_REFUSALS = 200;
 /** Requests that applied something and are still within their window, per order, at most. */
 export const MAX_REMEMBERED_APPLIED = 500;
+/**
+ * History records an inbound cancellation leaves on its order before they are copied to the
+ * history in a batch (a 100-line record is about 14 KB: a dozen keep the order well within bounds).
+ */
+export const HISTORY_HELD_ON_ORDER = 12;
 
 export interface ReadOptions {
   readonly signal?: AbortSignal | undefined;
@@ -74,4 +95,10 @@ export interface OutboxEntry {
 }
 
 /** Announcements written by the ledger and not yet published, claimed one order at a time. */
-export type Outbox = RelaySource<OutboxEntry>;
+export interface Outbox extends RelaySource<OutboxEntry> {
+  /**
+   * Announcements of one order written with `announceHere` were published by their writer: they
+   * leave the outbox in one update (and the order stops being due when nothing else is there).
+   */
+  publishedHere(orderId: string, eventIds: readonly string[]): Promise<void>;
+}

@@ -88,6 +88,9 @@ const boundRefusals = (remembered: readonly RememberedRequest[]): RememberedRequ
   return remembered.filter((request) => !forgotten.has(request));
 };
 
+const keepLatest = <T>(list: T[], keep: number | undefined): T[] =>
+  keep === undefined ? list : list.slice(Math.max(0, list.length - keep));
+
 export class InMemoryLedger implements OrderLedger, Outbox {
   readonly entries = new Map<
     string,
@@ -144,10 +147,10 @@ export class InMemoryLedger implements OrderLedger, Outbox {
         ...(change.remember === undefined ? [] : [change.remember]),
       ]),
       outbox: [...(current?.outbox ?? []), ...(change.announce === undefined ? [] : [change.announce])],
-      pendingRecords: [
-        ...(current?.pendingRecords ?? []),
-        ...(change.record === undefined ? [] : [change.record]),
-      ],
+      pendingRecords: keepLatest(
+        [...(current?.pendingRecords ?? []), ...(change.record === undefined ? [] : [change.record])],
+        change.keepRecords,
+      ),
     });
     return 'written';
   }
@@ -198,18 +201,38 @@ export class InMemoryLedger implements OrderLedger, Outbox {
     const lease = this.#outboxLeases.get(batch.id);
     if (lease?.token === batch.token) this.#outboxLeases.set(batch.id, { ...lease, until: retryAt });
   }
+
+  async publishedHere(orderId: string, eventIds: readonly string[]): Promise<void> {
+    const entry = this.entries.get(orderId);
+    if (entry !== undefined) entry.outbox = entry.outbox.filter((event) => !eventIds.includes(event.eventId));
+  }
 }
 
 export class InMemoryRecords implements CancellationRecords {
   readonly records: CancellationRecord[] = [];
+  readonly #ledger: InMemoryLedger | undefined;
+  /** @param ledger whose orders' held records belong to the history too, as MongoDB's adapter reads them. */
+  constructor(ledger?: InMemoryLedger) {
+    this.#ledger = ledger;
+  }
   async append(record: CancellationRecord): Promise<void> {
     if (!this.records.some((known) => known.recordId === record.recordId)) this.records.push(record);
+  }
+  async appendAll(records: readonly CancellationRecord[]): Promise<void> {
+    for (const record of records) await this.append(record);
   }
   async find(recordId: string): Promise<CancellationRecord | undefined> {
     return this.records.find((record) => record.recordId === recordId);
   }
   async forOrder(sellerId: string, orderId: string): Promise<readonly CancellationRecord[]> {
-    return this.records.filter((record) => record.sellerId === sellerId && record.orderId === orderId);
+    const copied = this.records.filter(
+      (record) => record.sellerId === sellerId && record.orderId === orderId,
+    );
+    const known = new Set(copied.map((record) => record.recordId));
+    const held = (this.#ledger?.entries.get(orderId)?.pendingRecords ?? []).filter(
+      (record) => record.sellerId === sellerId && !known.has(record.recordId),
+    );
+    return [...copied, ...held].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   }
 }
 
