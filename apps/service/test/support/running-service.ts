@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { type PortDecorators, type RunningService, startService } from '../../src/service.ts';
-import type { ServiceEnvironment } from './environment.ts';
+import type { ServiceEnvironment } from './service-environment.ts';
 
 /** Resolves once every part runs, Kafka's included, unless `kafka: 'do not wait'`. */
 export const startInProcess = async (
