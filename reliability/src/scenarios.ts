@@ -1,4 +1,5 @@
+import { crashes } from './crashes.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Every scenario of the suite, in the order `pnpm reliability` runs them. */
-export const scenarios: readonly Scenario[] = [];
+export const scenarios: readonly Scenario[] = [crashes];
