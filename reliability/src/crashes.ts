@@ -152,20 +152,17 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
       running.delete(victim);
       killed.add(victim.name);
       const held = await heldBy(world.mongo.db, victim.name);
+      const killAt = lastKillAt;
+      // Watched from the kill on, while the instance starts again.
+      const settled = settledAfter(world.mongo.db, held, killAt, deadline - killAt);
       b = await startInstance(env, `b-${index + 2}`);
       running.add(b);
-      const restartMs = Date.now() - lastKillAt;
-      const killAt = lastKillAt;
+      const restartMs = Date.now() - killAt;
       context.log(
         `kill ${index + 1} at ${finished} finished: ${held.length} jobs held, restarted in ${restartMs} ms`,
       );
       recoveries.push(
-        settledAfter(world.mongo.db, held, killAt, deadline - killAt).then((settledMs) => ({
-          kill: index + 1,
-          held: held.length,
-          restartMs,
-          settledMs,
-        })),
+        settled.then((settledMs) => ({ kill: index + 1, held: held.length, restartMs, settledMs })),
       );
     }
     await publishing;

@@ -21,6 +21,8 @@ export type InboundOutcome =
       readonly status: string | undefined;
       /** `Idempotent-Replayed: true`: answered from an earlier request that was applied. */
       readonly replayed: boolean;
+      /** The lines refused (Uniware's answer lists only those). */
+      readonly refused: readonly string[];
     }
   | { readonly kind: 'lost'; readonly error: string };
 
@@ -36,20 +38,25 @@ export const cancelInbound = async (
   httpUrl: string,
   token: string,
   request: InboundRequest,
+  { headers = {}, timeoutMs = 30_000 }: { headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<InboundOutcome> => {
   try {
     const response = await fetch(`${httpUrl}/orders/cancel`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', apikey: token },
+      headers: { 'content-type': 'application/json', apikey: token, ...headers },
       body: JSON.stringify(request),
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
-    const body = (await response.json().catch(() => ({}))) as { status?: string };
+    const body = (await response.json().catch(() => ({}))) as {
+      status?: string;
+      orderItems?: { orderItemId: string }[];
+    };
     return {
       kind: 'answered',
       httpStatus: response.status,
       status: body.status,
       replayed: response.headers.get('idempotent-replayed') === 'true',
+      refused: (body.orderItems ?? []).map((item) => item.orderItemId),
     };
   } catch (error) {
     return {

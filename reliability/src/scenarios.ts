@@ -1,5 +1,6 @@
+import { contention } from './contention.ts';
 import { crashes } from './crashes.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Every scenario of the suite, in the order `pnpm reliability` runs them. */
-export const scenarios: readonly Scenario[] = [crashes];
+export const scenarios: readonly Scenario[] = [crashes, contention];
