@@ -1,6 +1,7 @@
 import { contention } from './contention.ts';
 import { crashes } from './crashes.ts';
+import { infrastructure } from './infrastructure.ts';
 import type { Scenario } from './scenario.ts';
 
 /** Every scenario of the suite, in the order `pnpm reliability` runs them. */
-export const scenarios: readonly Scenario[] = [crashes, contention];
+export const scenarios: readonly Scenario[] = [crashes, infrastructure, contention];
