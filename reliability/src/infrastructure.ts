@@ -98,7 +98,8 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
     const faults: { times: FaultTimes; figures: Figure[] }[] = [];
     const fault = async (
       name: string,
-      expectNotReady: boolean,
+      /** Kafka and MongoDB turn the process not ready; Uniware is named degraded and readiness stays. */
+      expect: 'not ready' | 'uniware degraded',
       begin: () => Promise<void>,
       end: () => Promise<void>,
     ) => {
@@ -110,7 +111,8 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
       const ended = Date.now();
       const owed = stream.published.length;
       context.log(`${name}: ended after ${ended - began} ms; ${owed} events published so far`);
-      const readyAt = await readiness.readyAgain(ended, size.recoverMs);
+      const degradedName = expect === 'uniware degraded' ? 'uniware' : undefined;
+      const readyAt = await readiness.readyAgain(ended, size.recoverMs, degradedName);
       let drainedAt: number | undefined;
       while (Date.now() < ended + size.recoverMs) {
         if (((await delivered()) ?? 0) >= owed) {
@@ -120,21 +122,31 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
         await sleep(250);
       }
       const notReady = readiness.firstNotReady(began, ended);
+      const degraded = readiness.firstDegraded('uniware', began, ended);
+      const notReadyCount = readiness.samples.filter(
+        (x) => x.at >= began && x.at < ended && x.status !== 200,
+      ).length;
       const figures: Figure[] = [
-        expectNotReady
-          ? {
-              name: `${name}: /readyz not ready after`,
-              value: notReady === undefined ? 'never' : seconds(notReady.at - began),
-              ...(notReady === undefined ? {} : { unit: 's' }),
-              must: 'while it lasts',
-              ok: notReady !== undefined,
-            }
-          : reported(
-              `${name}: /readyz while it lasted`,
-              notReady === undefined
-                ? 'ready (by design)'
-                : `${notReady.status} ${JSON.stringify(notReady.body)}`,
-            ),
+        ...(expect === 'not ready'
+          ? [
+              {
+                name: `${name}: /readyz not ready after`,
+                value: notReady === undefined ? 'never' : seconds(notReady.at - began),
+                ...(notReady === undefined ? {} : { unit: 's' }),
+                must: 'while it lasts',
+                ok: notReady !== undefined,
+              },
+            ]
+          : [
+              {
+                name: `${name}: /readyz names Uniware degraded after`,
+                value: degraded === undefined ? 'never' : seconds(degraded.at - began),
+                ...(degraded === undefined ? {} : { unit: 's' }),
+                must: 'while it lasts',
+                ok: degraded !== undefined,
+              },
+              mustEqual('…and /readyz answers other than 200 meanwhile', notReadyCount, 0),
+            ]),
         {
           name: `${name}: ready again after it ended`,
           value: readyAt === undefined ? 'not within the limit' : seconds(Math.max(0, readyAt - ended)),
@@ -150,14 +162,14 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
           ok: drainedAt !== undefined,
         },
       ];
-      if (notReady !== undefined)
-        notes.push(`${name}: /readyz said ${notReady.status} ${JSON.stringify(notReady.body)}`);
+      const told = notReady ?? degraded;
+      if (told !== undefined) notes.push(`${name}: /readyz said ${told.status} ${JSON.stringify(told.body)}`);
       faults.push({ times: { name, began, ended }, figures });
     };
 
     await fault(
       `Kafka stopped for ${size.kafkaDownMs / 1000} s`,
-      true,
+      'not ready',
       async () => {
         await stack.signal('kafka', 'SIGTERM');
         await sleep(size.kafkaDownMs);
@@ -166,7 +178,7 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
     );
     await fault(
       `MongoDB stopped for ${size.mongoDownMs / 1000} s`,
-      true,
+      'not ready',
       async () => {
         await stack.signal('mongodb', 'SIGTERM');
         await sleep(size.mongoDownMs);
@@ -175,7 +187,7 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
     );
     await fault(
       `Uniware down ${size.uniwareDownMs / 1000} s, then 429 for ${size.tooManyMs / 1000} s`,
-      false,
+      'uniware degraded',
       async () => {
         await sandbox.goDown();
         await sleep(size.uniwareDownMs);

@@ -34,10 +34,14 @@ export const outboundEvents = (
     return { eventId, orderId: event.orderId, sellerId: event.sellerId, value: JSON.stringify(event) };
   });
 
-/** How many calls reached the sandbox for each event id. */
-export const callsPerEvent = (calls: readonly CallRecord[]): Map<string, number> => {
+/**
+ * How many calls the sandbox applied for each event id: a call refused before applying (a 429, a
+ * 503) is a retry that cancels nothing, a second applied one is a repeat.
+ */
+export const appliedPerEvent = (calls: readonly CallRecord[]): Map<string, number> => {
   const counts = new Map<string, number>();
   for (const call of calls) {
+    if (!call.applied) continue;
     const reason = (call.body as { cancellationReason?: unknown } | null)?.cancellationReason;
     if (typeof reason !== 'string' || !reason.startsWith(REASON)) continue;
     const eventId = reason.slice(REASON.length);
@@ -49,7 +53,7 @@ export const callsPerEvent = (calls: readonly CallRecord[]): Map<string, number>
 export interface DeliveryTally {
   readonly delivered: number;
   readonly lost: number;
-  /** Calls beyond the first for an event. */
+  /** Applied calls beyond the first for an event: units Uniware cancelled again. */
   readonly repeats: number;
   /** Repeats of a call under way when its instance was killed (an attempt of a killed owner, unanswered). */
   readonly repeatsInFlightAtKill: number;
@@ -68,7 +72,7 @@ export const tallyDeliveries = async (
   findJob: (jobId: string) => Promise<DeliveryJob | undefined>,
   killed: ReadonlySet<string>,
 ): Promise<DeliveryTally> => {
-  const perEvent = callsPerEvent(calls);
+  const perEvent = appliedPerEvent(calls);
   let delivered = 0;
   let repeats = 0;
   let inFlight = 0;
@@ -82,7 +86,7 @@ export const tallyDeliveries = async (
     unknownOutcomes += job?.unknownOutcomes ?? 0;
     if (job?.state === 'delivered' && reached > 0) delivered += 1;
     else if (examples.length < 10)
-      examples.push(`lost ${event.eventId}: job ${job?.state ?? 'missing'}, ${reached} calls`);
+      examples.push(`lost ${event.eventId}: job ${job?.state ?? 'missing'}, ${reached} applied calls`);
     const extra = Math.max(0, reached - 1);
     if (extra === 0) return;
     repeats += extra;
@@ -97,7 +101,7 @@ export const tallyDeliveries = async (
     inFlight += byKill;
     afterUnknown += byUnknown;
     if (extra > byKill + byUnknown && examples.length < 10) {
-      examples.push(`repeat of ${event.eventId}: ${reached} calls, attempts ${JSON.stringify(log)}`);
+      examples.push(`repeat of ${event.eventId}: ${reached} applied calls, attempts ${JSON.stringify(log)}`);
     }
   });
   return {

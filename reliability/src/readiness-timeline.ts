@@ -11,8 +11,10 @@ export interface ReadinessTimeline {
   readonly samples: readonly ReadinessSample[];
   /** The first sample in [from, to) that is not 200. */
   firstNotReady(from: number, to: number): ReadinessSample | undefined;
+  /** The first sample in [from, to) that names `name` degraded. */
+  firstDegraded(name: string, from: number, to: number): ReadinessSample | undefined;
   /** Resolves with the first time at or after `from` from which /readyz answered 200, or undefined past `timeoutMs`. */
-  readyAgain(from: number, timeoutMs: number): Promise<number | undefined>;
+  readyAgain(from: number, timeoutMs: number, notDegraded?: string): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -30,9 +32,13 @@ export const watchReadiness = (instance: Instance): ReadinessTimeline => {
   return {
     samples,
     firstNotReady: (from, to) => samples.find((s) => s.at >= from && s.at < to && s.status !== 200),
-    readyAgain: async (from, timeoutMs) => {
+    firstDegraded: (name, from, to) => samples.find((s) => s.at >= from && s.at < to && isDegraded(s, name)),
+    readyAgain: async (from, timeoutMs, notDegraded) => {
       while (Date.now() < from + timeoutMs) {
-        const ready = samples.find((s) => s.at >= from && s.status === 200);
+        const ready = samples.find(
+          (s) =>
+            s.at >= from && s.status === 200 && (notDegraded === undefined || !isDegraded(s, notDegraded)),
+        );
         if (ready !== undefined) return ready.at;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -44,3 +50,6 @@ export const watchReadiness = (instance: Instance): ReadinessTimeline => {
     },
   };
 };
+
+const isDegraded = (sample: ReadinessSample, name: string): boolean =>
+  typeof (sample.body as { degraded?: Record<string, string> } | undefined)?.degraded?.[name] === 'string';
