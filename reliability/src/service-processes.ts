@@ -21,8 +21,19 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
+/** On a loaded machine a start can outlast spawnService's 60 s (Kafka connections time out): tried up to three times. */
+const spawnPatiently = async (env: ServiceEnvironment, name: string): Promise<ServiceProcess> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await spawnService(env, name);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+};
+
 export const startInstance = async (env: ServiceEnvironment, name: string): Promise<Instance> => {
-  const child = await spawnService(env, name);
+  const child = await spawnPatiently(env, name);
   const opsUrl =
     child.output.map((line) => /"opsUrl":"([^"]+)"/.exec(line)?.[1]).find((url) => url !== undefined) ?? '';
   return {
