@@ -1,6 +1,7 @@
 import type { UniwareClient } from '@cancel-sync/application';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Metrics } from './metrics.ts';
+import type { UniwareHealth } from './uniware-health.ts';
 
 const tracer = trace.getTracer('cancel-sync');
 
@@ -8,7 +9,11 @@ const tracer = trace.getTracer('cancel-sync');
  * Times and traces every call to Uniware by the kind of answer, without the dispatcher knowing:
  * one span per delivery attempt, parent of the HTTP client span.
  */
-export const instrumentedUniware = (client: UniwareClient, metrics: Metrics): UniwareClient => ({
+export const instrumentedUniware = (
+  client: UniwareClient,
+  metrics: Metrics,
+  health?: UniwareHealth,
+): UniwareClient => ({
   cancelOrder: (merchantId, request, signal) =>
     tracer.startActiveSpan(
       'uniware cancel order',
@@ -24,6 +29,7 @@ export const instrumentedUniware = (client: UniwareClient, metrics: Metrics): Un
         const stop = metrics.uniwareCalls.startTimer();
         try {
           const answer = await client.cancelOrder(merchantId, request, signal);
+          health?.record(answer);
           const label = answer.kind === 'response' ? String(answer.httpStatus) : answer.code;
           stop({ answer: label });
           span.setAttribute('uniware.answer', label);

@@ -19,6 +19,7 @@ export class Lifecycle {
   readonly #stops: { name: string; stop: () => Promise<unknown> }[] = [];
   readonly #first: { name: string; stop: () => Promise<unknown> }[] = [];
   readonly #checks = new Map<string, () => Promise<string>>();
+  readonly #degradations = new Map<string, () => string | undefined>();
   #draining = false;
 
   constructor(logger: Logger) {
@@ -46,11 +47,20 @@ export class Lifecycle {
     this.#checks.set(name, check);
   }
 
+  /** A dependency named in readiness while it fails, without deciding readiness (Uniware). */
+  degradation(name: string, describe: () => string | undefined): void {
+    this.#degradations.set(name, describe);
+  }
+
   has(name: string): boolean {
     return this.#checks.has(name);
   }
 
-  readonly ready = async (): Promise<{ ready: boolean; checks: Record<string, string> }> => {
+  readonly ready = async (): Promise<{
+    ready: boolean;
+    checks: Record<string, string>;
+    degraded?: Record<string, string>;
+  }> => {
     const checks: Record<string, string> = {};
     await Promise.all(
       [...this.#checks].map(async ([name, check]) => {
@@ -60,7 +70,16 @@ export class Lifecycle {
         );
       }),
     );
-    return { ready: Object.values(checks).every((value) => value === 'ok'), checks };
+    const degraded: Record<string, string> = {};
+    for (const [name, describe] of this.#degradations) {
+      const reason = describe();
+      if (reason !== undefined) degraded[name] = reason;
+    }
+    return {
+      ready: Object.values(checks).every((value) => value === 'ok'),
+      checks,
+      ...(Object.keys(degraded).length === 0 ? {} : { degraded }),
+    };
   };
 
   async stopAll(): Promise<void> {

@@ -3,63 +3,25 @@
  * they come back: a stack of its own (so that stopping its servers disturbs no other test), the
  * service in this process, the servers killed and started again with `pnpm stack up`.
  */
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startSandbox } from '@cancel-sync/uc-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../src/service.ts';
-import { testEnvironment, waitFor } from './support/environment.ts';
+import { serviceEnvironment, waitFor } from './support/environment.ts';
 import { aCancelledEvent, aLifecycleSnapshot } from './support/mothers.ts';
+import { type PrivateStack, startPrivateStack } from './support/private-stack.ts';
 import { startInProcess } from './support/running-service.ts';
 import { openWorld, type World } from './support/world.ts';
 
-const cli = fileURLToPath(new URL('../../../packages/devstack/src/cli.ts', import.meta.url));
-let home: string;
-let stackEnv: NodeJS.ProcessEnv;
-
-const stack = async (...args: string[]) => {
-  const { stdout } = await promisify(execFile)(process.execPath, [cli, ...args], {
-    env: stackEnv,
-    timeout: 180_000,
-  });
-  return stdout;
-};
-
-const servers = async () =>
-  Object.fromEntries(
-    (
-      JSON.parse(await stack('status', '--json')) as {
-        servers: { name: string; pid: number; endpoint: string }[];
-      }
-    ).servers.map((server) => [server.name, server]),
-  );
-
+let stack: PrivateStack;
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let service: RunningService;
 let world: World;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'readiness-stack-'));
-  stackEnv = {
-    ...process.env,
-    DEVSTACK_SOURCE: 'embedded',
-    DEVSTACK_HOME: home,
-    DEVSTACK_ENV_FILE: join(home, 'env.stack'),
-    DEVSTACK_ZIPKIN: 'off',
-  };
-  await stack('up');
-  const { kafka, mongodb } = await servers();
+  stack = await startPrivateStack('readiness-stack-');
   sandbox = await startSandbox();
-  env = {
-    ...testEnvironment(sandbox.url, { KAFKA_SESSION_TIMEOUT_MS: '6000' }),
-    KAFKA_BROKERS: (kafka?.endpoint ?? '').replace(/^kafka:\/\//, ''),
-    MONGODB_URI: mongodb?.endpoint ?? '',
-  };
+  env = serviceEnvironment(stack, sandbox.url, { KAFKA_SESSION_TIMEOUT_MS: '6000' });
   world = await openWorld(env);
   await world.registerSeller('seller-1');
   service = await startInProcess(env);
@@ -69,8 +31,7 @@ afterAll(async () => {
   await service?.stop();
   await world?.close().catch(() => undefined);
   await sandbox?.close();
-  await stack('down').catch(() => undefined);
-  await rm(home, { recursive: true, force: true });
+  await stack?.remove();
 });
 
 const readiness = async () => {
@@ -90,8 +51,7 @@ describe('readiness and recovery', () => {
     timeout: 300_000,
   }, async () => {
     expect((await readiness()).status).toBe(200);
-    const { kafka } = await servers();
-    process.kill(kafka?.pid ?? 0, 'SIGKILL');
+    await stack.signal('kafka', 'SIGKILL');
     const down = await timed('503 with Kafka killed', () =>
       waitFor(readiness, (answer) => answer.status === 503, {
         timeoutMs: 90_000,
@@ -102,7 +62,7 @@ describe('readiness and recovery', () => {
     expect(JSON.stringify(down.body)).toContain('consumer');
     // Down long enough for KafkaJS to give up on its consumers, then back on the same port.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
-    await stack('up');
+    await stack.up();
     await timed('200 with Kafka back', () =>
       waitFor(readiness, (answer) => answer.status === 200, {
         timeoutMs: 150_000,
@@ -138,8 +98,7 @@ describe('readiness and recovery', () => {
     timeout: 240_000,
   }, async () => {
     expect((await readiness()).status).toBe(200);
-    const { mongodb } = await servers();
-    process.kill(mongodb?.pid ?? 0, 'SIGKILL');
+    await stack.signal('mongodb', 'SIGKILL');
     const down = await timed('503 with MongoDB killed', () =>
       waitFor(readiness, (answer) => answer.status === 503, {
         timeoutMs: 30_000,
@@ -148,7 +107,7 @@ describe('readiness and recovery', () => {
       }),
     );
     expect(JSON.stringify(down.body)).toContain('mongodb');
-    await stack('up');
+    await stack.up();
     await timed('200 with MongoDB back', () =>
       waitFor(readiness, (answer) => answer.status === 200, {
         timeoutMs: 90_000,

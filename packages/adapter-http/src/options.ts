@@ -17,6 +17,11 @@ export interface Readiness {
   readonly ready: boolean;
   /** One entry per dependency: `'ok'` or a short reason. Served unauthenticated: keep them free of secrets. */
   readonly checks: Readonly<Record<string, string>>;
+  /**
+   * Dependencies that are failing but do not decide readiness (Uniware: the API Uniware calls does
+   * not need it), each with a short reason; absent when none is. Same rule: no secrets.
+   */
+  readonly degraded?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface HttpApiUseCases {

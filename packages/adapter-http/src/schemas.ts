@@ -213,6 +213,12 @@ export const ReadinessAnswer = (description: string) =>
       checks: Type.Record(Type.String(), Type.String(), {
         description: '"ok" or a short reason, per dependency',
       }),
+      degraded: Type.Optional(
+        Type.Record(Type.String(), Type.String(), {
+          description:
+            'Dependencies failing without deciding readiness (Uniware), with a short reason; absent when none is',
+        }),
+      ),
     },
     { description },
   );

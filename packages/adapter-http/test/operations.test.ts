@@ -31,6 +31,20 @@ describe('probes', () => {
     expect(response.json()).toEqual({ ready: false, checks: { mongodb: 'ok', kafka: 'no broker answers' } });
   });
 
+  it('GET /readyz stays 200 and names what is degraded: a dependency that does not decide readiness', async () => {
+    const { app, world } = await buildTestApi();
+    world.readiness = {
+      ready: true,
+      checks: { mongodb: 'ok', kafka: 'ok' },
+      degraded: { uniware: 'calls failing since 2026-12-01T10:00:00.000Z (12 in a row, last ECONNREFUSED)' },
+    };
+
+    const response = await app.inject({ url: '/readyz' });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual(world.readiness);
+  });
+
   it('GET /readyz answers 503 without the message when the check itself throws', async () => {
     const { app } = await buildTestApi({
       ready: async () => {

@@ -4,6 +4,7 @@ import { DeliveryDispatcher } from '@cancel-sync/application';
 import { dispatchLog } from '../dispatch-log.ts';
 import { instrumentedUniware } from '../instrumented-uniware.ts';
 import { tracedAttempt } from '../traced.ts';
+import { UniwareHealth } from '../uniware-health.ts';
 import { clock, type RoleContext } from './context.ts';
 
 export const startDispatcher = ({
@@ -26,10 +27,12 @@ export const startDispatcher = ({
     responseTimeoutMs: env.UC_RESPONSE_TIMEOUT_MS,
   });
   lifecycle.onStop('uniware client', () => uniware.close());
+  const health = new UniwareHealth(clock.now);
+  lifecycle.degradation('uniware', () => health.degradation());
   const dispatcher = new DeliveryDispatcher({
     jobs: stores.deliveryJobs,
     sellers: stores.sellers,
-    uniware: instrumentedUniware(uniware, metrics),
+    uniware: instrumentedUniware(uniware, metrics, health),
     recheckLedger: accept.recheckLedger,
     clock,
     random: Math.random,

@@ -1,64 +1,13 @@
-/** A service environment of its own for each test file: its database, topics and consumer group. */
-import { randomUUID } from 'node:crypto';
+/**
+ * A service environment of its own for each test file: its database, topics and consumer group, on
+ * the run's stack (`inject('stack')`). Without vitest (the reliability runner), use
+ * `serviceEnvironment` with the stack's endpoints.
+ */
 import { inject } from 'vitest';
+import { type ServiceEnvironment, serviceEnvironment } from './service-environment.ts';
 
-export type ServiceEnvironment = Record<string, string>;
+export { type ServiceEnvironment, serviceEnvironment } from './service-environment.ts';
+export { waitFor } from './wait-for.ts';
 
-export const testEnvironment = (
-  uniwareUrl: string,
-  overrides: ServiceEnvironment = {},
-): ServiceEnvironment => {
-  const { kafkaBrokers, mongodbUri } = inject('stack');
-  const suffix = randomUUID().slice(0, 8);
-  return {
-    MONGODB_URI: mongodbUri,
-    MONGODB_DATABASE: `cs_${suffix}`,
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    KAFKA_GROUP_ID: `cancel-sync-${suffix}`,
-    KAFKA_TOPIC_PARTITIONS: '3',
-    TOPIC_ORDER_CANCELLED: `order.cancelled.${suffix}`,
-    TOPIC_ORDER_CANCELLED_DLQ: `order.cancelled.dlq.${suffix}`,
-    TOPIC_ORDER_LIFECYCLE: `order.lifecycle.${suffix}`,
-    TOPIC_ORDER_LIFECYCLE_DLQ: `order.lifecycle.dlq.${suffix}`,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'silent',
-    UC_BASE_URL: uniwareUrl,
-    UC_CLIENT_ID: 'sandbox-client',
-    UC_SECURITY_KEY: 'sandbox-security-key',
-    UC_RESPONSE_TIMEOUT_MS: '2000',
-    UC_CONNECT_TIMEOUT_MS: '1000',
-    UC_REQUESTS_PER_SECOND: '1000',
-    UC_MAX_CONCURRENCY: '16',
-    DELIVERY_LEASE_MS: '5000',
-    DELIVERY_LEASE_RENEW_MS: '1000',
-    // Events here are mostly for orders the ledger never heard of: pushed at once, as asked.
-    DELIVERY_AWAIT_LEDGER_SECONDS: '0',
-    SHUTDOWN_DRAIN_MS: '0',
-    DELIVERY_POLL_INTERVAL_MS: '50',
-    DELIVERY_BASE_DELAY_MS: '50',
-    DELIVERY_MAX_DELAY_MS: '500',
-    OUTBOX_POLL_INTERVAL_MS: '50',
-    ...overrides,
-  };
-};
-
-/** Polls `read` until `done` holds for its value, or fails with the last value seen. */
-export const waitFor = async <T>(
-  read: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  { timeoutMs = 30_000, intervalMs = 100, what = 'condition' } = {},
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)?.slice(0, 500)}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-};
+export const testEnvironment = (uniwareUrl: string, overrides: ServiceEnvironment = {}): ServiceEnvironment =>
+  serviceEnvironment(inject('stack'), uniwareUrl, overrides);

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { type PortDecorators, type RunningService, startService } from '../../src/service.ts';
 import { serviceCommand } from '../../src/service-command.ts';
-import type { ServiceEnvironment } from './environment.ts';
+import type { ServiceEnvironment } from './service-environment.ts';
 
 /** Resolves once every part runs, Kafka's included, unless `kafka: 'do not wait'`. */
 export const startInProcess = async (

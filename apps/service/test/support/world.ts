@@ -12,7 +12,7 @@ import {
 import { registerSeller } from '@cancel-sync/application';
 import type { Order } from '@cancel-sync/domain';
 import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
-import type { ServiceEnvironment } from './environment.ts';
+import type { ServiceEnvironment } from './service-environment.ts';
 
 export interface World {
   readonly mongo: MongoConnection;

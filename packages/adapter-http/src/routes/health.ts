@@ -48,9 +48,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
         readiness = { ready: false, checks: { readiness: 'the check failed' } };
       }
       if (!readiness.ready) request.log.warn({ checks: readiness.checks }, 'not ready');
-      return reply
-        .code(readiness.ready ? 200 : 503)
-        .send({ ready: readiness.ready, checks: readiness.checks });
+      return reply.code(readiness.ready ? 200 : 503).send({
+        ready: readiness.ready,
+        checks: readiness.checks,
+        ...(readiness.degraded === undefined ? {} : { degraded: readiness.degraded }),
+      });
     },
   );
 };

@@ -1,6 +1,8 @@
 /**
  * What KafkaJS's instrumentation events say about a consumer. Healthy means joined and consuming;
- * while KafkaJS restarts it after a failure (the broker went away, say) it is not.
+ * while KafkaJS restarts it after a failure (the broker went away, say) it is not. Nor is it when
+ * the broker has been silent (no fetch, no heartbeat) for longer than the session timeout: KafkaJS
+ * retries a stopped broker for a long while before it reports a crash.
  */
 import type { Consumer } from 'kafkajs';
 import type { ConsumerState } from './event-consumer-options.ts';
@@ -11,9 +13,27 @@ export class ConsumerHealth {
   /** Topics of other consumers in the group that were assigned to this member at the last join. */
   #foreignTopics: readonly string[] = [];
   #foreignTopicsAtSync: readonly string[] = [];
+  readonly #silentAfterMs: number;
+  readonly #now: () => number;
+  #heardAt: number;
 
-  constructor(consumer: Consumer, topic: string, observe: ObserveConsumer, isStopping: () => boolean) {
+  constructor(
+    consumer: Consumer,
+    topic: string,
+    observe: ObserveConsumer,
+    isStopping: () => boolean,
+    { silentAfterMs = 30_000, now = Date.now }: { silentAfterMs?: number; now?: () => number } = {},
+  ) {
     const { events } = consumer;
+    this.#silentAfterMs = silentAfterMs;
+    this.#now = now;
+    this.#heardAt = now();
+    const heard = () => {
+      this.#heardAt = this.#now();
+    };
+    // A fetch answers at least every maxWaitTime, a heartbeat every heartbeat interval.
+    consumer.on(events.FETCH, heard);
+    consumer.on(events.HEARTBEAT, heard);
     // Emitted during the sync of a join, before the GROUP_JOIN of the same join.
     consumer.on(events.RECEIVED_UNSUBSCRIBED_TOPICS, ({ payload }) => {
       this.#foreignTopicsAtSync = payload.topicsNotSubscribed;
@@ -21,6 +41,7 @@ export class ConsumerHealth {
     consumer.on(events.GROUP_JOIN, ({ payload }) => {
       this.#foreignTopics = this.#foreignTopicsAtSync;
       this.#foreignTopicsAtSync = [];
+      heard();
       if (isStopping()) return;
       this.#state = 'running';
       if (this.#foreignTopics.length > 0) {
@@ -55,8 +76,12 @@ export class ConsumerHealth {
     this.#state = state;
   }
 
-  /** Running in its group with what it asked for: not starting, restarting, crashed or stopping. */
+  /** Running in its group with what it asked for, and heard from: not starting, restarting, crashed, stopping or cut off. */
   isHealthy(): boolean {
-    return this.#state === 'running' && this.#foreignTopics.length === 0;
+    return (
+      this.#state === 'running' &&
+      this.#foreignTopics.length === 0 &&
+      this.#now() - this.#heardAt <= this.#silentAfterMs
+    );
   }
 }

@@ -91,6 +91,7 @@ class KafkaEventConsumer<T> implements EventConsumer {
         }
       },
       () => this.#stopping.signal.aborted,
+      { silentAfterMs: sessionTimeout },
     );
     return [consumer, health];
   }
