@@ -5,7 +5,7 @@
  * under a fixed size.
  */
 import { createNodeCrypto } from '@cancel-sync/adapter-crypto';
-import { cancelFromUniware } from '@cancel-sync/application';
+import { cancelFromUniware, HISTORY_HELD_ON_ORDER } from '@cancel-sync/application';
 import type { CancelLine } from '@cancel-sync/domain';
 import { BSON } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,8 @@ describe('an order document under 10,000 requests', () => {
         maxWriteAttempts: 8,
         reason: 'cancelled in Uniware',
         maxQueuedPerOrder: 100,
+        // As the service runs it: history records held on the order until a batch is copied.
+        historyHeldOnOrder: HISTORY_HELD_ON_ORDER,
       },
     });
     /**
