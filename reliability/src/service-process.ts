@@ -4,48 +4,20 @@
  * greps the whole output for secrets.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import {
+  type ServiceEnvironment,
+  serviceEnvironment as testsEnvironment,
+} from '../../apps/service/test/support/service-environment.ts';
 
-export type ServiceEnvironment = Record<string, string>;
+export type { ServiceEnvironment };
 
-/** A database, topics and consumer groups of its own on the shared stack. */
+/** The service tests' environment (a database, topics and groups of its own), logging at info. */
 export const serviceEnvironment = (
   stack: { kafkaBrokers: string[]; mongodbUri: string },
   uniwareUrl: string,
   overrides: ServiceEnvironment = {},
-): ServiceEnvironment => {
-  const suffix = randomUUID().slice(0, 8);
-  return {
-    MONGODB_URI: stack.mongodbUri,
-    MONGODB_DATABASE: `rel_${suffix}`,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    KAFKA_GROUP_ID: `cancel-sync-${suffix}`,
-    KAFKA_TOPIC_PARTITIONS: '3',
-    TOPIC_ORDER_CANCELLED: `order.cancelled.${suffix}`,
-    TOPIC_ORDER_CANCELLED_DLQ: `order.cancelled.dlq.${suffix}`,
-    TOPIC_ORDER_LIFECYCLE: `order.lifecycle.${suffix}`,
-    TOPIC_ORDER_LIFECYCLE_DLQ: `order.lifecycle.dlq.${suffix}`,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'info',
-    UC_BASE_URL: uniwareUrl,
-    UC_CLIENT_ID: 'sandbox-client',
-    UC_SECURITY_KEY: 'sandbox-security-key',
-    UC_RESPONSE_TIMEOUT_MS: '2000',
-    UC_CONNECT_TIMEOUT_MS: '1000',
-    DELIVERY_LEASE_MS: '5000',
-    DELIVERY_LEASE_RENEW_MS: '1000',
-    DELIVERY_AWAIT_LEDGER_SECONDS: '0',
-    DELIVERY_POLL_INTERVAL_MS: '50',
-    DELIVERY_BASE_DELAY_MS: '50',
-    DELIVERY_MAX_DELAY_MS: '500',
-    OUTBOX_POLL_INTERVAL_MS: '50',
-    SHUTDOWN_DRAIN_MS: '0',
-    ...overrides,
-  };
-};
+): ServiceEnvironment => testsEnvironment(stack, uniwareUrl, { LOG_LEVEL: 'info', ...overrides });
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
