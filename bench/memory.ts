@@ -29,6 +29,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { serviceCommand } from '../apps/service/src/service-command.ts';
 import { readEnvStack } from '../scripts/env-stack.ts';
 import { diffSnapshots, type SnapshotSummary, summarizeSnapshot } from './heap-diff.ts';
+import { benchServiceEnvironment } from './service-environment.ts';
 import { metricSamples, round } from './stats.ts';
 
 if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
@@ -197,33 +198,7 @@ await producer.connect();
 const all: { run: number; readings: Reading[]; diff?: unknown }[] = [];
 try {
   for (let run = 1; run <= runs; run += 1) {
-    const suffix = randomUUID().slice(0, 8);
-    const env: Record<string, string> = {
-      MONGODB_URI: stack.mongodbUri,
-      MONGODB_DATABASE: `bench_memory_${suffix}`,
-      KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-      KAFKA_GROUP_ID: `bench-memory-${suffix}`,
-      TOPIC_ORDER_CANCELLED: `order.cancelled.memory.${suffix}`,
-      TOPIC_ORDER_CANCELLED_DLQ: `order.cancelled.dlq.memory.${suffix}`,
-      TOPIC_ORDER_LIFECYCLE: `order.lifecycle.memory.${suffix}`,
-      TOPIC_ORDER_LIFECYCLE_DLQ: `order.lifecycle.dlq.memory.${suffix}`,
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: '0',
-      METRICS_PORT: '0',
-      LOG_LEVEL: 'info',
-      UC_BASE_URL: sandbox.url,
-      UC_CLIENT_ID: 'sandbox-client',
-      UC_SECURITY_KEY: 'sandbox-security-key',
-      UC_REQUESTS_PER_SECOND: '100000',
-      UC_MAX_CONCURRENCY: '64',
-      UC_CONNECTIONS: '64',
-      ...Object.fromEntries(
-        (process.env.BENCH_SERVICE_ENV ?? '')
-          .split(',')
-          .filter((pair) => pair.includes('='))
-          .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
-      ),
-    };
+    const { env } = benchServiceEnvironment(stack, sandbox.url, { name: 'memory', inFlight: 64 });
     const mongo = await connectMongo(stack.mongodbUri, { dbName: env.MONGODB_DATABASE ?? '' });
     const stores = createMongoStores(mongo.db);
     await stores.ensureIndexes();

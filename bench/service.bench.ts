@@ -19,6 +19,7 @@ import { startSandbox } from '@cancel-sync/uc-sandbox';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { type ServiceProcess, spawnBaseline, spawnService } from './processes.ts';
 import type { BenchResults, CaseResult, Memory, MemoryRow, Side } from './report.ts';
+import { benchServiceEnvironment } from './service-environment.ts';
 import {
   addCounts,
   type Counts,
@@ -106,40 +107,19 @@ export const benchService = async (
 ): Promise<BenchResults> => {
   const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
   const sandbox = await startSandbox({ logLevel: 'silent', maxRecordedCalls: 100 });
-  const suffix = randomUUID().slice(0, 8);
   const kafka = new Kafka({ clientId: 'bench', brokers: stack.kafkaBrokers, logLevel: logLevel.NOTHING });
   const producer: Producer = kafka.producer();
   const admin = kafka.admin();
-  const env: Record<string, string> = {
-    MONGODB_URI: stack.mongodbUri,
-    MONGODB_DATABASE: `bench_${suffix}`,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    KAFKA_GROUP_ID: `bench-${suffix}`,
-    TOPIC_ORDER_CANCELLED: `order.cancelled.bench.${suffix}`,
-    TOPIC_ORDER_CANCELLED_DLQ: `order.cancelled.dlq.bench.${suffix}`,
-    TOPIC_ORDER_LIFECYCLE: `order.lifecycle.bench.${suffix}`,
-    TOPIC_ORDER_LIFECYCLE_DLQ: `order.lifecycle.dlq.bench.${suffix}`,
-    HTTP_HOST: '127.0.0.1',
-    HTTP_PORT: '0',
-    METRICS_ENABLED: 'true',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'info',
-    UC_BASE_URL: sandbox.url,
-    UC_CLIENT_ID: 'sandbox-client',
-    UC_SECURITY_KEY: 'sandbox-security-key',
-    UC_REQUESTS_PER_SECOND: '100000',
-    UC_MAX_CONCURRENCY: String(sizes.outboundInFlight),
-    UC_CONNECTIONS: String(sizes.outboundInFlight),
-    // Every partition of the bench's topic (KAFKA_TOPIC_PARTITIONS, 6) at once, as the bare consumer does.
-    KAFKA_PARTITIONS_CONCURRENTLY: '6',
-    // Poll intervals and everything else at the service's defaults: what it costs as shipped.
-    ...Object.fromEntries(
-      (process.env.BENCH_SERVICE_ENV ?? '')
-        .split(',')
-        .filter((pair) => pair.includes('='))
-        .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
-    ),
-  };
+  const { suffix, env } = benchServiceEnvironment(stack, sandbox.url, {
+    name: 'service',
+    inFlight: sizes.outboundInFlight,
+    settings: {
+      METRICS_ENABLED: 'true',
+      // Every partition of the bench's topic (KAFKA_TOPIC_PARTITIONS, 6) at once, as the bare consumer does.
+      KAFKA_PARTITIONS_CONCURRENTLY: '6',
+      // Poll intervals and everything else at the service's defaults: what it costs as shipped.
+    },
+  });
   const baselineDatabase = `bench_baseline_${suffix}`;
   const baselineTopic = `order.cancelled.bench-baseline.${suffix}`;
   const mongo = await connectMongo(stack.mongodbUri, { dbName: env.MONGODB_DATABASE ?? '' });
