@@ -8,11 +8,12 @@ export class PollLoop {
   readonly #step: () => Promise<StepResult>;
   readonly #intervalMs: number;
   readonly #onError: (error: unknown) => void;
+  readonly #now: () => number;
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #woken = false;
-  /** When `notifyIn` asked to be woken (performance.now() times, ascending), and the timer of the first. */
+  /** When `notifyIn` asked to be woken (`now` times, ascending), and the timer of the first. */
   #wakeAt: number[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -22,10 +23,13 @@ export class PollLoop {
     readonly intervalMs: number;
     /** A step that throws is reported here and the loop waits one interval before the next. */
     readonly onError: (error: unknown) => void;
+    /** The monotonic clock `notifyIn` counts by, in milliseconds (tests set it by hand). */
+    readonly now?: (() => number) | undefined;
   }) {
     this.#step = options.step;
     this.#intervalMs = options.intervalMs;
     this.#onError = options.onError;
+    this.#now = options.now ?? (() => performance.now());
   }
 
   get running(): boolean {
@@ -52,7 +56,7 @@ export class PollLoop {
   /** Something will be due in `ms`: run a step then, rather than at the next poll. */
   notifyIn(ms: number): void {
     if (!this.#running) return;
-    const at = performance.now() + Math.max(0, ms);
+    const at = this.#now() + Math.max(0, ms);
     const index = this.#wakeAt.findIndex((each) => each > at);
     if (index === -1) this.#wakeAt.push(at);
     else this.#wakeAt.splice(index, 0, at);
@@ -68,12 +72,18 @@ export class PollLoop {
       () => {
         this.#timer = undefined;
         this.#timerAt = Number.POSITIVE_INFINITY;
-        const now = performance.now();
-        while ((this.#wakeAt[0] ?? Number.POSITIVE_INFINITY) <= now + 1) this.#wakeAt.shift();
-        this.notify();
+        // A timer may fire before its time on this clock (Node rounds to whole milliseconds and
+        // counts from a cached loop time): only what is due now wakes the loop, the rest re-arms.
+        const now = this.#now();
+        let due = false;
+        while ((this.#wakeAt[0] ?? Number.POSITIVE_INFINITY) <= now) {
+          this.#wakeAt.shift();
+          due = true;
+        }
+        if (due) this.notify();
         this.#arm();
       },
-      Math.max(0, first - performance.now()),
+      Math.max(0, first - this.#now()),
     );
     this.#timer.unref?.();
   }

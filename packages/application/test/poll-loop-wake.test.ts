@@ -45,3 +45,31 @@ describe('waking a poll loop at a due time', () => {
     expect(at).toHaveLength(count);
   });
 });
+
+describe('a wake-up whose timer fires early', () => {
+  it('runs a step once the time asked has come on the loop’s clock, not before and not never', async () => {
+    // The loop's clock, set by hand. Node may fire a timer up to a millisecond early, and earlier
+    // still when the event loop's cached time is stale: this reads like that timer.
+    let clock = 0;
+    const seen: number[] = [];
+    const loop = new PollLoop({
+      step: async () => {
+        seen.push(clock);
+        return 'idle';
+      },
+      intervalMs: 60_000,
+      onError: () => undefined,
+      now: () => clock,
+    });
+    loop.start();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    loop.notifyIn(20);
+    clock = 19.5;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    clock = 25;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await loop.stop();
+    expect(seen.filter((at) => at > 0 && at < 20)).toEqual([]);
+    expect(seen.filter((at) => at >= 20)).toEqual([25]);
+  });
+});
