@@ -11,7 +11,7 @@ import { serviceEnvironment } from '../../apps/service/test/support/service-envi
 import { openWorld } from '../../apps/service/test/support/world.ts';
 import { type InboundResult, inboundPlan, settleInbound } from './inbound-checks.ts';
 import { cancelInbound, login } from './inbound-client.ts';
-import { heldBy, settledAfter } from './kill-recovery.ts';
+import { heldBy, heldJobStories, settledAfter } from './kill-recovery.ts';
 import { outboundEvents, tallyDeliveries } from './outbound-events.ts';
 import { mustEqual, reported, type Scenario, type ScenarioContext, type ScenarioReport } from './scenario.ts';
 import { type Instance, startInstance } from './service-processes.ts';
@@ -141,6 +141,8 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
       held: number;
       restartMs: number;
       settledMs: number | undefined;
+      jobIds: readonly string[];
+      killAt: number;
     }>[] = [];
     let lastKillAt = startedAt;
     for (const [index, share] of KILLS_AT.entries()) {
@@ -166,7 +168,14 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
         `kill ${index + 1} at ${finished} finished: ${held.length} jobs held, restarted in ${restartMs} ms`,
       );
       recoveries.push(
-        settled.then((settledMs) => ({ kill: index + 1, held: held.length, restartMs, settledMs })),
+        settled.then((settledMs) => ({
+          kill: index + 1,
+          held: held.length,
+          restartMs,
+          settledMs,
+          jobIds: held,
+          killAt,
+        })),
       );
     }
     await publishing;
@@ -195,6 +204,11 @@ const run = async (context: ScenarioContext): Promise<ScenarioReport> => {
       ...deliveries.examples,
       ...answers.examples,
     );
+    for (const kill of kills) {
+      for (const story of await heldJobStories(world.mongo.db, kill.jobIds, kill.killAt)) {
+        notes.push(`kill ${kill.kill}, held ${story}`);
+      }
+    }
     return {
       scenario: crashes.title,
       figures: [

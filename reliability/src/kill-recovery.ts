@@ -28,3 +28,41 @@ export const settledAfter = async (
   }
   return undefined;
 };
+
+interface JobStoryDocument {
+  readonly _id: string;
+  readonly state: string;
+  readonly finishedAt?: Date;
+  readonly attemptLog?: readonly {
+    readonly attempt: number;
+    readonly owner: string;
+    readonly startedAt: Date;
+    readonly answer?: { readonly verdict?: string };
+  }[];
+}
+
+/**
+ * What became of each job a killed instance held: its state, when it finished, and each attempt
+ * (by whom, when, with what verdict), all in seconds from the kill. Says why a takeover was slow.
+ */
+export const heldJobStories = async (
+  db: Db,
+  jobIds: readonly string[],
+  killAt: number,
+): Promise<string[]> => {
+  const since = (at: Date | undefined) =>
+    at === undefined ? '?' : `${Math.round((at.getTime() - killAt) / 100) / 10} s`;
+  const jobs = await db
+    .collection<JobStoryDocument>('delivery_jobs')
+    .find({ _id: { $in: [...jobIds] } })
+    .toArray();
+  return jobs.map((job) => {
+    const attempts = (job.attemptLog ?? [])
+      .map(
+        (each) =>
+          `#${each.attempt} ${each.owner} at ${since(each.startedAt)}: ${each.answer?.verdict ?? 'none'}`,
+      )
+      .join('; ');
+    return `${job._id}: ${job.state}, finished at ${since(job.finishedAt)}; attempts ${attempts}`;
+  });
+};
