@@ -26,6 +26,13 @@ class GatedUniware implements UniwareClient {
     if (this.#closed) await new Promise<void>((resolve) => this.#gates.set(request.saleOrderCode, resolve));
     return (this.#script.length > 1 ? this.#script.shift() : this.#script[0]) ?? uniwareSays.success;
   }
+  /** Lets the call for this order (under way or to come) answer, the others still wait. */
+  openOne(orderId: string): void {
+    const resolve = this.#gates.get(orderId);
+    if (resolve === undefined) throw new Error(`no call for ${orderId} is waiting`);
+    this.#gates.delete(orderId);
+    resolve();
+  }
   open(): void {
     this.#closed = false;
     for (const resolve of this.#gates.values()) resolve();
@@ -36,16 +43,31 @@ class GatedUniware implements UniwareClient {
 
 const retry: RetryPolicy = { maxAttempts: 3, maxAgeMs: 3600_000, baseDelayMs: 40, maxDelayMs: 40 };
 
-const setUp = (uniware: GatedUniware, maxConcurrency = 4) => {
+/** Steps of the store the test holds back: each waits for the promise it returns. */
+interface Holds {
+  /** A store of the slow path (`enqueue`, free for the loop). */
+  readonly enqueue?: (() => Promise<void>) | undefined;
+  /** A claim of the loop, with the number of jobs it asks for. */
+  readonly claimDue?: ((limit: number) => Promise<void>) | undefined;
+}
+
+const setUp = (uniware: GatedUniware, maxConcurrency = 4, holds: Holds = {}) => {
   const jobs = new InMemoryDeliveryJobs();
   let claims = 0;
-  // Every method is the store's own; claims are counted.
+  // Every method is the store's own; claims are counted, and held back where the test says.
   const counted = new Proxy(jobs, {
     get: (target, property) => {
       if (property === 'claimDue') {
-        return (...args: Parameters<InMemoryDeliveryJobs['claimDue']>) => {
+        return async (...args: Parameters<InMemoryDeliveryJobs['claimDue']>) => {
           claims += 1;
+          await holds.claimDue?.(args[1]);
           return target.claimDue(...args);
+        };
+      }
+      if (property === 'enqueue') {
+        return async (...args: Parameters<InMemoryDeliveryJobs['enqueue']>) => {
+          await holds.enqueue?.();
+          return target.enqueue(...args);
         };
       }
       const value: unknown = Reflect.get(target, property);
@@ -155,6 +177,69 @@ describe('the fast path of the dispatcher', () => {
     await settled('j2');
     expect(uniware.calls).toEqual(['SO-j1', 'SO-j2']);
     expect(claims()).toBeGreaterThan(0);
+    await dispatcher.stop();
+  });
+
+  it('lets a store of the slow path under way take no slot: a slot that frees goes to a job waiting in the store', async () => {
+    const uniware = new GatedUniware({ closed: true });
+    let holdStores = false;
+    const heldStores: (() => void)[] = [];
+    const { dispatcher, aJob, settled, started } = setUp(uniware, 1, {
+      enqueue: () =>
+        holdStores ? new Promise<void>((resolve) => heldStores.push(resolve)) : Promise.resolve(),
+    });
+    await started();
+    await dispatcher.store(aJob('j1'));
+    await dispatcher.store(aJob('j2'));
+    // Every slot is busy, so j3 goes to the slow path, whose insert is slow (a loaded database).
+    holdStores = true;
+    const third = dispatcher.store(aJob('j3'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    uniware.open();
+    await settled('j1');
+    await settled('j2');
+    expect(uniware.calls).toEqual(['SO-j1', 'SO-j2']);
+    for (const resolve of heldStores) resolve();
+    await third;
+    await settled('j3');
+    await dispatcher.stop();
+  });
+
+  it('gives a slot that frees to the claim under way before a store that comes meanwhile', async () => {
+    const uniware = new GatedUniware({ closed: true });
+    let holdClaims = false;
+    let releaseClaim: (() => void) | undefined;
+    const asked: number[] = [];
+    const { dispatcher, aJob, settled, started } = setUp(uniware, 2, {
+      claimDue: (limit) => {
+        if (!holdClaims) return Promise.resolve();
+        asked.push(limit);
+        return new Promise<void>((resolve) => {
+          releaseClaim = resolve;
+        });
+      },
+    });
+    await started();
+    await dispatcher.store(aJob('j1'));
+    await dispatcher.store(aJob('j2'));
+    // Both slots busy: j3 waits in the store (the backlog), ahead of anything stored later.
+    await dispatcher.store(aJob('j3'));
+    holdClaims = true;
+    uniware.openOne('SO-j1');
+    await settled('j1');
+    for (let i = 0; i < 100 && releaseClaim === undefined; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(asked).toEqual([1]);
+    // The freed slot is the claim's: j4, stored while the claim is under way, waits its turn.
+    await dispatcher.store(aJob('j4'));
+    holdClaims = false;
+    releaseClaim?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(uniware.calls).toEqual(['SO-j1', 'SO-j2', 'SO-j3']);
+    uniware.open();
+    await settled('j4');
+    expect(uniware.calls).toEqual(['SO-j1', 'SO-j2', 'SO-j3', 'SO-j4']);
     await dispatcher.stop();
   });
 

@@ -9,6 +9,10 @@
  * this process was not handed: a retry or a wait it scheduled (woken at its due time), a job stored
  * while every slot was busy or behind an earlier job of its order, and, every `pollIntervalMs`,
  * other instances' jobs and expired leases.
+ *
+ * Slots: an attempt under way, a store of the fast path under way, and the claim under way (for the
+ * slots it asked for) each hold one; a store of the slow path holds none. So a slot that frees goes
+ * first to jobs already waiting in the store, oldest first, and the fast path only has what is left.
  */
 import type { RetryPolicy } from '@cancel-sync/domain';
 import { PollLoop } from '../poll-loop.ts';
@@ -71,8 +75,15 @@ export class DeliveryDispatcher {
   readonly #circuits: SellerCircuits;
   readonly #rate: RateLimiter;
   readonly #inFlight = new Set<Promise<void>>();
-  /** Stores of the fast path under way: each may yet start an attempt. */
+  /** Stores under way, of either path: `stop()` waits for them. */
   readonly #storing = new Set<Promise<unknown>>();
+  /**
+   * Stores of the fast path under way (settled, never rejected): each holds a slot, as it may yet
+   * start an attempt. A store of the slow path holds none.
+   */
+  readonly #fastStores = new Set<Promise<void>>();
+  /** Slots the claim under way asked for: a store that comes meanwhile leaves them to it. */
+  #claiming = 0;
   readonly #abandon = new AbortController();
   readonly #loop: PollLoop;
   readonly #sellers: SellerCache;
@@ -135,17 +146,29 @@ export class DeliveryDispatcher {
       this.#loop.running &&
       (job.state ?? 'pending') === 'pending' &&
       !waitsForOrder &&
-      this.#inFlight.size + this.#storing.size < settings.maxConcurrency &&
+      this.#busySlots() < settings.maxConcurrency &&
       !this.#circuits.blocked(now).includes(job.sellerId);
     if (!fast || enqueueClaimed === undefined) {
       const answer = await jobs.enqueue(job);
       if (answer === 'enqueued') this.notify();
       return answer;
     }
-    const stored = await enqueueClaimed(job, {
+    const storing = enqueueClaimed(job, {
       owner: settings.owner,
       leaseUntil: new Date(now.getTime() + settings.leaseMs),
     });
+    const slot = storing.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#fastStores.add(slot);
+    let stored: Awaited<typeof storing>;
+    try {
+      stored = await storing;
+    } finally {
+      // The slot passes to the attempt launched below in the same turn, or frees.
+      this.#fastStores.delete(slot);
+    }
     if (stored === 'duplicate') return 'duplicate';
     if (stored === 'enqueued') {
       // Bounded: an order whose jobs another instance delivers never ends an attempt here; a
@@ -169,24 +192,37 @@ export class DeliveryDispatcher {
     return this.#circuits.openCount;
   }
 
+  /** Slots taken: attempts under way, stores of the fast path under way, and the claim's. */
+  #busySlots(): number {
+    return this.#inFlight.size + this.#fastStores.size + this.#claiming;
+  }
+
   async #claimRound(): Promise<'more' | 'idle'> {
     const { settings, jobs, clock } = this.#deps;
-    // A store of the fast path under way takes a slot too.
-    const free = settings.maxConcurrency - this.#inFlight.size - this.#storing.size;
+    const free = settings.maxConcurrency - this.#inFlight.size - this.#fastStores.size;
     if (free <= 0) {
-      await Promise.race([...this.#inFlight, ...this.#storing]);
+      // Resumed in the same turn as the slot frees, before a store can take it.
+      await Promise.race([...this.#inFlight, ...this.#fastStores]);
       return 'more';
     }
     const now = clock.now();
-    const claimed = await jobs.claimDue(
-      {
-        owner: settings.owner,
-        now,
-        leaseUntil: new Date(now.getTime() + settings.leaseMs),
-        excludeSellerIds: this.#circuits.blocked(now),
-      },
-      free,
-    );
+    // The slots stay the claim's while it runs: jobs waiting in the store (a backlog, jobs taken
+    // over from a dead instance) go before stores that come meanwhile, and none is oversubscribed.
+    this.#claiming = free;
+    let claimed: readonly ClaimedJob[];
+    try {
+      claimed = await jobs.claimDue(
+        {
+          owner: settings.owner,
+          now,
+          leaseUntil: new Date(now.getTime() + settings.leaseMs),
+          excludeSellerIds: this.#circuits.blocked(now),
+        },
+        free,
+      );
+    } finally {
+      this.#claiming = 0;
+    }
     for (const job of claimed) this.#launch(job);
     return claimed.length > 0 ? 'more' : 'idle';
   }
