@@ -10,6 +10,7 @@ import {
   acceptCancellationEvent,
   type DeadLetters,
   type DeliveryJobs,
+  HISTORY_HELD_ON_ORDER,
   type OrderLedger,
   ThrottledLog,
 } from '@cancel-sync/application';
@@ -115,6 +116,7 @@ export const startService = async (
           maxWriteAttempts: env.LEDGER_MAX_WRITE_ATTEMPTS,
           rememberEventsMs: env.REMEMBER_EVENTS_SECONDS * 1000,
           awaitOrderMs: env.DELIVERY_AWAIT_LEDGER_SECONDS * 1000,
+          historyHeldOnOrder: HISTORY_HELD_ON_ORDER,
         },
       }),
       wake,

@@ -71,6 +71,12 @@ export interface AcceptCancellationDeps {
     readonly rememberEventsMs: number;
     /** How long a job whose order is unknown waits for the order feed before it is pushed as it is. */
     readonly awaitOrderMs: number;
+    /**
+     * History records an order holds before they are copied in a batch (see
+     * `HistoryCopy.holdOnOrder`; the service gives `HISTORY_HELD_ON_ORDER`); 0 or absent copies
+     * each one after its write.
+     */
+    readonly historyHeldOnOrder?: number | undefined;
   };
 }
 
@@ -136,11 +142,12 @@ export const acceptCancellationEvent = (deps: AcceptCancellationDeps) => {
     if (recorded === undefined) return ALL_ACCEPTED;
     return summarizeRecord(recorded);
   };
-  // The record goes with the ledger write; the writer copies it to the history (a failed copy stays
-  // on the order, where the history reads it, and the next write of the order copies it).
+  // The record goes with the ledger write and stays on the order (the history reads it there) until
+  // the order holds `historyHeldOnOrder`; a failed copy stays there too, for a later write.
   const writer = new LedgerWriter(deps.ledger, settings.maxWriteAttempts, {
     records,
     onCopyFailed: () => undefined,
+    holdOnOrder: settings.historyHeldOnOrder,
   });
 
   const applyToLedger = (event: LedgerEvent) =>
