@@ -16,7 +16,6 @@
  * BENCH_MEMORY_TIMEOUT_S (900) for the events to be answered.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +28,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { serviceCommand } from '../apps/service/src/service-command.ts';
 import { readEnvStack } from '../scripts/env-stack.ts';
 import { diffSnapshots, type SnapshotSummary, summarizeSnapshot } from './heap-diff.ts';
-import { benchServiceEnvironment } from './service-environment.ts';
+import { benchServiceEnvironment, orderCancelledRecord } from './service-environment.ts';
 import { metricSamples, round } from './stats.ts';
 
 if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
@@ -263,19 +262,9 @@ try {
       for (let from = 0; from < events; from += 500) {
         await producer.send({
           topic: env.TOPIC_ORDER_CANCELLED ?? '',
-          messages: orderIds.slice(from, from + 500).map((orderId) => ({
-            key: orderId,
-            value: JSON.stringify({
-              schemaVersion: 1,
-              eventId: randomUUID(),
-              occurredAt: new Date().toISOString(),
-              source: 'customer',
-              orderId,
-              sellerId: 'seller-1',
-              items: [{ productId: 'p-1', variantId: 'v-1', quantity: 1 }],
-              reason: 'memory bench',
-            }),
-          })),
+          messages: orderIds
+            .slice(from, from + 500)
+            .map((orderId) => orderCancelledRecord(orderId, 'memory bench')),
         });
       }
       while (sandbox.state.calls.stats().answered - before < events) {

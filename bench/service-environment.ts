@@ -43,3 +43,18 @@ export const benchServiceEnvironment = (
     },
   };
 };
+
+/** An `order.cancelled` record of one unit of seller-1's order, keyed by the order as producers do. */
+export const orderCancelledRecord = (orderId: string, reason: string): { key: string; value: string } => ({
+  key: orderId,
+  value: JSON.stringify({
+    schemaVersion: 1,
+    eventId: randomUUID(),
+    occurredAt: new Date().toISOString(),
+    source: 'customer',
+    orderId,
+    sellerId: 'seller-1',
+    items: [{ productId: 'p-1', variantId: 'v-1', quantity: 1 }],
+    reason,
+  }),
+});

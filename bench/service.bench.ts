@@ -9,7 +9,6 @@
  * - memory (RSS, heap used) at idle, after each case and after an idle settle;
  * - MongoDB commands per operation, from the service's `cancel_sync_mongodb_commands_total`.
  */
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createNodeCrypto } from '@cancel-sync/adapter-crypto';
 import { connectMongo, createMongoStores } from '@cancel-sync/adapter-mongodb';
@@ -19,7 +18,7 @@ import { startSandbox } from '@cancel-sync/uc-sandbox';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { type ServiceProcess, spawnBaseline, spawnService } from './processes.ts';
 import type { BenchResults, CaseResult, Memory, MemoryRow, Side } from './report.ts';
-import { benchServiceEnvironment } from './service-environment.ts';
+import { benchServiceEnvironment, orderCancelledRecord } from './service-environment.ts';
 import {
   addCounts,
   type Counts,
@@ -367,22 +366,9 @@ export const benchService = async (
     // Outbound: a round publishes `events` records and ends when the sandbox has answered them all.
     const publish = async (topic: string, count: number) => {
       for (let from = 0; from < count; from += 500) {
-        const messages = Array.from({ length: Math.min(500, count - from) }, (_, offset) => {
-          const orderId = outboundOrderIds[from + offset] ?? '';
-          return {
-            key: orderId,
-            value: JSON.stringify({
-              schemaVersion: 1,
-              eventId: randomUUID(),
-              occurredAt: new Date().toISOString(),
-              source: 'customer',
-              orderId,
-              sellerId: 'seller-1',
-              items: [{ productId: 'p-1', variantId: 'v-1', quantity: 1 }],
-              reason: 'bench',
-            }),
-          };
-        });
+        const messages = Array.from({ length: Math.min(500, count - from) }, (_, offset) =>
+          orderCancelledRecord(outboundOrderIds[from + offset] ?? '', 'bench'),
+        );
         await producer.send({ topic, messages });
       }
     };
