@@ -19,11 +19,12 @@ export const settledAfter = async (
   since: number,
   timeoutMs: number,
 ): Promise<number | undefined> => {
-  const jobs = db.collection<{ _id: string }>('delivery_jobs');
+  const jobs = db.collection<{ _id: string; state: string }>('delivery_jobs');
   while (Date.now() - since < timeoutMs) {
     if (jobIds.length === 0) return Date.now() - since;
-    const pending = await jobs.countDocuments({ _id: { $in: [...jobIds] }, state: 'pending' });
-    if (pending === 0) return Date.now() - since;
+    // By `_id` alone, which every server reads from its index; the state is checked here.
+    const found = await jobs.find({ _id: { $in: [...jobIds] } }, { projection: { state: 1 } }).toArray();
+    if (found.every((job) => job.state !== 'pending')) return Date.now() - since;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   return undefined;
