@@ -40,9 +40,6 @@ public final class MongoLauncher {
   private static MVStore openStore(String dataFile) {
     MVStore store = MVStore.open(dataFile);
     store.setAutoCommitDelay(100);
-    // Pages read are cached (16 MB by default): a scan of a collection larger than the cache reads
-    // and decodes its pages from the file again each time.
-    store.setCacheSize(128);
     return store;
   }
 

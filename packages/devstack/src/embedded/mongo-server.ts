@@ -25,10 +25,7 @@ export async function startEmbeddedMongo(options: EmbeddedServerOptions<[number]
   const java = await spawnJava(
     [
       ...quickStartJvmFlags,
-      // Every query the server cannot serve from a unique index reads the whole collection, and H2
-      // keeps what it reads on the heap: at 256 MB a bench or a 10,000-event run spent its time in
-      // full collections (212 of them, 40 s, with the old generation 86 % full) and slowed tenfold.
-      '-Xmx1g',
+      '-Xmx256m',
       `-Ddevstack.run=${options.marker}`,
       '-Dorg.slf4j.simpleLogger.showDateTime=true',
       // One line per connection opened or closed drowns everything else.
