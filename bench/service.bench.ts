@@ -387,8 +387,9 @@ export const benchService = async (
       const started = performance.now();
       await publish(topic, count);
       while (answered() - before < count) {
-        if (performance.now() - started > 180_000)
-          throw new Error(`${count} events not answered within 180 s`);
+        // A slow round is a figure, not a failure; only a service that stopped delivering ends the run.
+        if (performance.now() - started > 600_000)
+          throw new Error(`${count} events not answered within 600 s`);
         await sleep(5);
       }
       return { count, perSecond: count / ((performance.now() - started) / 1000) };
