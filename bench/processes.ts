@@ -12,6 +12,8 @@ export interface Started {
   /** The first line on stdout matching the start pattern. */
   readonly match: RegExpExecArray;
   stop(): Promise<void>;
+  /** `fetch` that, when the process is gone, says so (with its exit code or signal and last output). */
+  fetch(url: string): Promise<Response>;
 }
 
 const start = (
@@ -34,14 +36,30 @@ const start = (
     };
     let buffered = '';
     let found = false;
+    /** The last lines printed after the start, kept to say why the process went away. */
+    let tail = '';
+    const fetchFrom = async (url: string) => {
+      try {
+        return await fetch(url);
+      } catch (error) {
+        const gone = child.exitCode ?? child.signalCode;
+        if (gone === null) throw error;
+        throw new Error(`${name} (pid ${child.pid}) is gone (${gone}); its last output:\n${tail}`, {
+          cause: error,
+        });
+      }
+    };
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (found) return; // the rest of the output is read and dropped
+      if (found) {
+        tail = (tail + chunk.toString()).slice(-4_000);
+        return;
+      }
       buffered += chunk.toString();
       const match = started.exec(buffered);
       if (match !== null) {
         found = true;
         buffered = '';
-        resolve({ child, match, stop });
+        resolve({ child, match, stop, fetch: fetchFrom });
       }
       if (buffered.length > 1_000_000) buffered = buffered.slice(-10_000);
     });
@@ -76,7 +94,7 @@ export const spawnService = async (env: Record<string, string>): Promise<Service
     'the service',
   );
   const [, httpUrl = '', metricsUrl = ''] = started.match;
-  const scrape = async () => (await fetch(metricsUrl)).text();
+  const scrape = async () => (await started.fetch(metricsUrl)).text();
   return {
     pid: started.child.pid ?? 0,
     httpUrl,
@@ -114,7 +132,7 @@ export const spawnBaseline = async (
   return {
     url,
     memory: async () => {
-      const usage = (await (await fetch(`${url}/memory`)).json()) as { heapUsed: number };
+      const usage = (await (await started.fetch(`${url}/memory`)).json()) as { heapUsed: number };
       return {
         rssMiB: await rssMiB(started.child.pid ?? 0),
         heapUsedMiB: round(usage.heapUsed / 2 ** 20, 1),
