@@ -248,6 +248,12 @@ export const benchService = async (
     const toService = (pick: () => string) => () => post(service.httpUrl, pick(), { apikey: accessToken });
     const toBaseline = (pick: () => string) => () => post(inboundBaseline.url, pick(), {});
 
+    /** A baseline's memory, or none (shown as —) if its process is gone: the service's figures stand. */
+    const baselineMemory = (baseline: { memory(): Promise<Memory> }): Promise<Memory> =>
+      baseline.memory().catch((error: unknown) => {
+        process.stderr.write(`[bench] ${error instanceof Error ? error.message : String(error)}\n`);
+        return { rssMiB: Number.NaN, heapUsedMiB: Number.NaN };
+      });
     const finish = async (): Promise<BenchResults> => {
       progress(`idle for ${sizes.settleMs} ms`);
       await sleep(sizes.settleMs);
@@ -255,13 +261,13 @@ export const benchService = async (
         {
           name: `after ${sizes.settleMs / 1000} s idle (first instance)`,
           service: await service.memory(),
-          baseline: await inboundBaseline.memory(),
+          baseline: await baselineMemory(inboundBaseline),
           baselineName: 'bare Fastify',
         },
         {
           name: `after ${sizes.settleMs / 1000} s idle (first instance, outbound baseline)`,
           service: await service.memory(),
-          baseline: await outboundBaseline.memory(),
+          baseline: await baselineMemory(outboundBaseline),
           baselineName: 'bare kafkajs consumer',
         },
       );
