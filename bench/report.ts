@@ -106,6 +106,7 @@ export const renderMarkdown = (results: BenchResults): string => {
     `Machine: ${Object.entries(results.machine)
       .map(([key, value]) => `${key} ${String(value)}`)
       .join(', ')}. Sizes: ${Object.entries(results.sizes)
+      .filter(([, value]) => value !== undefined)
       .map(([key, value]) => `${key} ${value}`)
       .join(', ')}.`,
     '',

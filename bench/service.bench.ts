@@ -367,7 +367,7 @@ export const benchService = async (
         baselineName: 'bare Fastify',
       });
     }
-    if (sizes.only === 'inbound') return finish();
+    if (sizes.only === 'inbound') return await finish();
 
     // Outbound: a round publishes `events` records and ends when the sandbox has answered them all.
     const publish = async (topic: string, count: number) => {
@@ -497,7 +497,8 @@ export const benchService = async (
       baselineName: 'bare kafkajs consumer',
     });
 
-    return finish();
+    // Awaited here, so that the processes are stopped (finally) only after its idle wait and reads.
+    return await finish();
   } finally {
     for (const each of processes.reverse()) await each.stop().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
