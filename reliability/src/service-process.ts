@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { serviceCommand } from '../../apps/service/src/service-command.ts';
 import {
   type ServiceEnvironment,
   serviceEnvironment as testsEnvironment,
@@ -36,9 +37,11 @@ const serviceDir = fileURLToPath(new URL('../../apps/service/', import.meta.url)
 /** Resolves once the process logged that it started and that its Kafka parts run. */
 export const spawnServiceProcess = (env: ServiceEnvironment, name: string): Promise<ServiceProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', './src/telemetry.ts', 'src/main.ts'], {
+    // Started as `pnpm start` and the image start it: its node flags and runtime environment.
+    const command = serviceCommand();
+    const child = spawn(process.execPath, [...command.args], {
       cwd: serviceDir,
-      env: { ...process.env, ...env, SERVICE_INSTANCE_ID: name },
+      env: { ...process.env, ...command.env, ...env, SERVICE_INSTANCE_ID: name },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const output: string[] = [];
